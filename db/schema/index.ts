@@ -6,3 +6,4 @@ export * from './touches.ts';
 export * from './feedback.ts';
 export * from './reports.ts';
 export * from './delivery.ts';
+export * from './jobs.ts';
