@@ -13,3 +13,7 @@ export * from './sales.ts';
 export * from './reviews.ts';
 export * from './incentives.ts';
 export * from './meetings.ts';
+export * from './kudos.ts';
+export * from './badges.ts';
+export * from './training.ts';
+export * from './holidays.ts';
