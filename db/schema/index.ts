@@ -17,3 +17,4 @@ export * from './kudos.ts';
 export * from './badges.ts';
 export * from './training.ts';
 export * from './holidays.ts';
+export * from './schedule.ts';
