@@ -18,3 +18,4 @@ export * from './badges.ts';
 export * from './training.ts';
 export * from './holidays.ts';
 export * from './schedule.ts';
+export * from './slack.ts';
