@@ -11,7 +11,8 @@ const optionalText = z.string().trim().min(1).optional();
 const portSchema = z.string().optional().transform((raw, ctx) => {
   if (raw === undefined || raw === '') return 3000;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < 1 || n > 65535) {
+  // 0 asks the OS for a free port (tests, parallel local runs).
+  if (!/^\d+$/.test(raw) || n > 65535 || (n < 1 && raw !== '0')) {
     ctx.addIssue({ code: 'custom', message: `PORT must be an integer 1-65535, got "${raw}"` });
     return z.NEVER;
   }

@@ -70,6 +70,20 @@ export interface ChatRuntimeOptions {
 
 const EXTERNAL_MENTION = /<@x:([^>\s]{1,64})>/g;
 
+// PostgreSQL text cannot hold NUL, and no person means to type one.
+const stripNul = (text: string) => text.replace(/\u0000/g, '');
+
+/** Removes characters no handler should ever see from text and form values. */
+function sanitise(event: InboundEvent): InboundEvent {
+  const body = event.body;
+  if (body.kind === 'command' || body.kind === 'message') return { ...event, body: { ...body, text: stripNul(body.text) } };
+  if (body.kind === 'form') {
+    const values = Object.fromEntries(Object.entries(body.values).map(([k, v]) => [k, stripNul(String(v))]));
+    return { ...event, body: { ...body, values, state: body.state === undefined ? undefined : stripNul(body.state) } };
+  }
+  return { ...event, body: { ...body, value: stripNul(body.value) } };
+}
+
 /** Creates the chat runtime: identity, dedupe, routing, transactions and error handling. */
 export function createChatRuntime(options: ChatRuntimeOptions): ChatRuntime {
   const { database, registry, clock, logger, outbox } = options;
@@ -154,7 +168,8 @@ export function createChatRuntime(options: ChatRuntimeOptions): ChatRuntime {
     return loadPeople(database.db, workspaceId, [...ids]);
   }
 
-  async function handle(event: InboundEvent): Promise<Outcome> {
+  async function handle(rawEvent: InboundEvent): Promise<Outcome> {
+    const event = sanitise(rawEvent);
     const now = clock.now();
     const fallbackLocale = event.user.locale ?? options.defaults.locale;
     const empty = (replies: Reply[] = [], locale: Locale = fallbackLocale): Outcome => ({ replies, duplicate: false, locale, people: new Map() });

@@ -41,12 +41,12 @@ export interface ConsoleResponse {
  * Starts the real app (console platform, real HTTP server on a free port) on a fresh database
  * with a fake clock. Talks to it over HTTP like the console page does.
  */
-export async function startTestApp(kind: 'pglite' | 'postgres', env: Record<string, string> = {}, start = '2026-11-30T02:00:00Z'): Promise<TestApp> {
+export async function startTestApp(kind: 'pglite' | 'postgres', env: Record<string, string> = {}, start = '2026-11-30T02:00:00Z', options: { startDelivery?: boolean } = {}): Promise<TestApp> {
   const clock = new FakeClock(start);
   const database = await freshDatabase(kind);
   const config = loadConfig({ CONSOLE: 'on', SCHEDULER: 'off', DEFAULT_TIMEZONE: 'Asia/Shanghai', ...env });
   config.port = 0;
-  const app = await startApp(config, { clock, logger: createSilentLogger(), database, startDelivery: false });
+  const app = await startApp(config, { clock, logger: createSilentLogger(), database, startDelivery: options.startDelivery ?? false });
   const post = async (path: string, body: unknown): Promise<ConsoleResponse> => {
     const res = await fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { and, asc, eq } from 'drizzle-orm';
 import { members } from '../../../db/schema/members.ts';
@@ -15,7 +17,7 @@ export const TEAM_CHANNEL = 'channel:team';
 const dmOf = (handle: string) => `dm:${handle}`;
 
 const handleSchema = z.string().trim().min(1).max(64).regex(/^[\p{L}\p{N}._-]+$/u);
-const messageSchema = z.object({ user: handleSchema, text: z.string().max(10_000), conversation: z.string().max(100).optional() });
+const messageSchema = z.object({ user: handleSchema, text: z.string().max(40_000), conversation: z.string().max(100).optional() });
 const actionSchema = z.object({ user: handleSchema, action: z.string().min(1).max(100), value: z.string().max(2000).default(''), entryId: z.number().int().optional(), conversation: z.string().max(100).optional() });
 const formSchema = z.object({
   user: handleSchema, formId: z.string().min(1).max(100), values: z.record(z.string(), z.string().max(10_000)),
@@ -86,7 +88,19 @@ export async function createConsolePlatform(deps: PlatformDeps): Promise<Platfor
     sendJson(res, 200, await run(parsed));
   }
 
+  const page = readFileSync(fileURLToPath(new URL('./page.html', import.meta.url)));
+  const servePage: HttpRoute['handle'] = (_req, res) => {
+    res.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src https: http: data:",
+      'x-content-type-options': 'nosniff',
+    });
+    res.end(page);
+  };
+
   const routes: HttpRoute[] = [
+    { method: 'GET', path: '/', handle: servePage },
+    { method: 'GET', path: '/console', handle: servePage },
     {
       method: 'POST', path: '/console/api/messages', handle: (req, res) => handleJson(req, res, messageSchema, async (input) => {
         const b = base(input.user, input.conversation);
@@ -133,7 +147,7 @@ export async function createConsolePlatform(deps: PlatformDeps): Promise<Platfor
       method: 'GET', path: '/console/api/members', handle: async (_req, res) => {
         const id = await workspaceId();
         const rows = id ? await database.db.select({
-          handle: members.externalId, name: members.displayName, role: members.role, locale: members.locale, timezone: members.timezone,
+          id: members.id, handle: members.externalId, name: members.displayName, role: members.role, locale: members.locale, timezone: members.timezone,
         }).from(members).where(and(eq(members.workspaceId, id), eq(members.isBot, false))).orderBy(asc(members.id)) : [];
         sendJson(res, 200, { members: rows, seeded });
       },
