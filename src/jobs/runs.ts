@@ -1,5 +1,8 @@
+import { queryRows, sql, type Db } from '../../db/client.ts';
 import { jobRuns } from '../../db/schema/jobs.ts';
-import type { Scope } from '../chat/context.ts';
+import type { OutboundTarget, Scope } from '../chat/context.ts';
+import type { Message } from '../chat/message.ts';
+import type { JobContext, JobRunOptions, JobRunReport, PreviewMessage } from './types.ts';
 
 /**
  * Claims a (job, subject, period) run inside the caller's transaction. Returns false when that
@@ -10,4 +13,64 @@ export async function claimJobRun(scope: Scope, job: string, subjectKey: string,
     workspaceId: scope.workspaceId, job, subjectKey, periodKey, messageCount, ranAt: scope.now,
   }).onConflictDoNothing().returning({ id: jobRuns.id });
   return rows.length > 0;
+}
+
+/** One (job, subject, period) run and the messages it sends, for commitJobRuns. */
+export interface JobRunWrite {
+  workspaceId: number;
+  /** `member:12`, `manager:3`, `workspace` (see jobRuns.subjectKey). */
+  subjectKey: string;
+  periodKey: string;
+  /** May be empty: the run is still recorded, so "nothing to say" is decided once per period. */
+  messages: Array<{ target: OutboundTarget; message: Message; dedupeKey: string }>;
+}
+
+/**
+ * Claims many runs and enqueues their messages in ONE statement (so it is one transaction and
+ * the statement count does not grow with the number of subjects). A run already claimed by this
+ * or another instance enqueues nothing; outbox dedupe keys guard the messages a second time.
+ * Rows are claimed in a fixed order so concurrent instances wait on each other instead of
+ * deadlocking.
+ */
+export async function commitJobRuns(db: Db, now: Date, job: string, runs: JobRunWrite[]): Promise<{ claimed: number; enqueued: number }> {
+  if (!runs.length) return { claimed: 0, enqueued: 0 };
+  const input = JSON.stringify(runs.map((r) => ({ w: r.workspaceId, s: r.subjectKey, p: r.periodKey, n: r.messages.length })));
+  const messages = JSON.stringify(runs.flatMap((r) => r.messages.map((m) => ({
+    w: r.workspaceId, s: r.subjectKey, p: r.periodKey,
+    m: 'memberId' in m.target ? m.target.memberId : null,
+    c: 'conversation' in m.target ? m.target.conversation : null,
+    k: m.dedupeKey.slice(0, 300), j: m.message,
+  }))));
+  const at = now.toISOString();
+  const [row] = await queryRows<{ claimed: number; enqueued: number }>(db, sql`
+    with claimed as (
+      insert into job_runs (workspace_id, job, subject_key, period_key, message_count, ran_at)
+      select r.w, ${job}, r.s, r.p, r.n, ${at}::timestamptz
+      from jsonb_to_recordset(${input}::jsonb) as r(w int, s text, p text, n int)
+      order by r.w, r.s, r.p
+      on conflict do nothing
+      returning workspace_id, subject_key, period_key),
+    queued as (
+      insert into outbox (workspace_id, member_id, conversation, message, dedupe_key, next_attempt_at, created_at)
+      select x.w, x.m, x.c, x.j, x.k, ${at}::timestamptz, ${at}::timestamptz
+      from jsonb_to_recordset(${messages}::jsonb) as x(w int, s text, p text, m int, c text, k text, j jsonb)
+      join claimed on claimed.workspace_id = x.w and claimed.subject_key = x.s and claimed.period_key = x.p
+      order by x.w, x.k
+      on conflict do nothing
+      returning id)
+    select (select count(*)::int from claimed) as claimed, (select count(*)::int from queued) as enqueued`);
+  return { claimed: Number(row?.claimed ?? 0), enqueued: Number(row?.enqueued ?? 0) };
+}
+
+/**
+ * Ends a job run: in a dry run, returns the messages as previews and writes nothing; otherwise
+ * claims the runs and enqueues their messages in one transaction.
+ */
+export async function finishRun(ctx: JobContext, options: JobRunOptions, job: string, runs: JobRunWrite[]): Promise<JobRunReport> {
+  if (options.dryRun) {
+    const previews: PreviewMessage[] = runs.flatMap((r) => r.messages.map((m) => ({ workspaceId: r.workspaceId, target: m.target, message: m.message })));
+    return { job, due: runs.length, enqueued: 0, previews };
+  }
+  const result = await ctx.database.db.transaction((tx) => commitJobRuns(tx as unknown as Db, options.now, job, runs));
+  return { job, due: runs.length, enqueued: result.enqueued, previews: [] };
 }

@@ -22,6 +22,8 @@ export interface JobRunOptions {
   memberId?: number;
   /** Build the messages but write nothing and send nothing. */
   dryRun?: boolean;
+  /** Run now even if the subjects' due moment has not come or its grace window passed (admin `run`). */
+  force?: boolean;
 }
 
 /** A message a job would send, for `--dry-run` previews and tests. */

@@ -1,0 +1,275 @@
+import { DateTime } from 'luxon';
+import { queryRows, sql, type Db } from '../../db/client.ts';
+import { DEFAULT_NUDGE_MINUTES } from '../../db/schema/schedule.ts';
+import type { Locale, Role } from '../../db/schema/members.ts';
+import type { WorkspaceSettings } from '../../db/schema/workspaces.ts';
+import { workingDayMap } from '../capabilities/holidays/service.ts';
+import { addDays, formatClockTime, localParts, weekdayOf, zonedTimeToInstant } from '../lib/time.ts';
+
+/**
+ * "Who is due" for scheduled jobs, computed set-based: one query lists the candidate members
+ * with their schedule settings, then at most one query each for job runs already done, leave
+ * and the holiday calendars. The number of statements does not depend on how many members
+ * there are (holiday calendars: one per workspace that has candidates).
+ */
+
+/** A member as the scheduler sees them: profile, own schedule settings and workspace settings. */
+export interface ScheduleMember {
+  workspaceId: number;
+  memberId: number;
+  role: Role;
+  managerId: number | null;
+  displayName: string;
+  timezone: string;
+  locale: Locale;
+  createdAt: Date;
+  platform: string;
+  workspaceSettings: WorkspaceSettings;
+  nudgesEnabled: boolean;
+  /** Local minutes after midnight of the daily nudge (default 09:30). */
+  nudgeMinutes: number;
+  quietStartMinutes: number | null;
+  quietEndMinutes: number | null;
+  /** A manager's weekly meeting (ISO weekday 1-7, local minutes), when set. */
+  meetingWeekday: number | null;
+  meetingMinutes: number | null;
+}
+
+/** When a member is due on a local date: local minutes after midnight and the run's period key. */
+export interface DueTime {
+  minutes: number;
+  periodKey: string;
+}
+
+/** A member who is due now, for one period. */
+export interface DueMember extends ScheduleMember {
+  /** The local date the due moment falls on (member's zone). */
+  localDate: string;
+  periodKey: string;
+  dueAt: Date;
+}
+
+export interface DueSpec {
+  job: string;
+  now: Date;
+  /** Minutes after the due moment during which the work is still worth doing. */
+  graceMinutes: number;
+  /** Which members are subjects of this job. */
+  roles: readonly Role[];
+  /** The member's due time on a local date, or null when nothing is due that day. */
+  dueTime(member: ScheduleMember, localDate: string): DueTime | null;
+  workspaceId?: number;
+  memberId?: number;
+  /** Ignore the due-time window (admin `run`): today's period is due now. */
+  force?: boolean;
+  /** Keep members whose run already happened (previews). */
+  includeDone?: boolean;
+  /** Only on the member's working days (default true). */
+  workingDaysOnly?: boolean;
+  /** Skip members who switched nudges off. */
+  requireNudgesOn?: boolean;
+  /** Wait while the member is in quiet hours (default true). */
+  respectQuietHours?: boolean;
+}
+
+interface MemberRow extends Record<string, unknown> {
+  workspace_id: number; member_id: number; role: Role; manager_id: number | null; display_name: string;
+  timezone: string; locale: Locale; created_at: Date | string; platform: string; settings: WorkspaceSettings | string | null;
+  nudges_enabled: boolean | null; nudge_minutes: number | null; quiet_start_minutes: number | null; quiet_end_minutes: number | null;
+  meeting_weekday: number | null; meeting_minutes: number | null;
+}
+
+/** Members of the given roles in active workspaces, with their schedule settings (one query). */
+export async function loadScheduleMembers(db: Db, options: { roles: readonly Role[]; workspaceId?: number; memberId?: number }): Promise<ScheduleMember[]> {
+  const roles = `{${options.roles.join(',')}}`;
+  const rows = await queryRows<MemberRow>(db, sql`
+    select m.workspace_id, m.id as member_id, m.role, m.manager_id, m.display_name, m.timezone, m.locale, m.created_at,
+      w.platform, w.settings, s.nudges_enabled, s.nudge_minutes, s.quiet_start_minutes, s.quiet_end_minutes,
+      s.meeting_weekday, s.meeting_minutes
+    from members m
+    join workspaces w on w.id = m.workspace_id
+    left join member_schedule_settings s on s.workspace_id = m.workspace_id and s.member_id = m.id
+    where w.active and m.active and not m.is_bot and m.role = any(${roles}::text[])
+      ${options.workspaceId !== undefined ? sql`and m.workspace_id = ${options.workspaceId}` : sql``}
+      ${options.memberId !== undefined ? sql`and m.id = ${options.memberId}` : sql``}
+    order by m.workspace_id, m.id`);
+  return rows.map((r) => ({
+    workspaceId: Number(r.workspace_id), memberId: Number(r.member_id), role: r.role,
+    managerId: r.manager_id === null ? null : Number(r.manager_id), displayName: r.display_name,
+    timezone: r.timezone, locale: r.locale, createdAt: new Date(r.created_at), platform: r.platform,
+    workspaceSettings: (typeof r.settings === 'string' ? JSON.parse(r.settings) : r.settings ?? {}) as WorkspaceSettings,
+    nudgesEnabled: r.nudges_enabled ?? true,
+    nudgeMinutes: r.nudge_minutes ?? DEFAULT_NUDGE_MINUTES,
+    quietStartMinutes: r.quiet_start_minutes, quietEndMinutes: r.quiet_end_minutes,
+    meetingWeekday: r.meeting_weekday, meetingMinutes: r.meeting_minutes,
+  }));
+}
+
+/** True when local `minutes` fall in the quiet range [start, end), which may wrap midnight. */
+export function inQuietHours(minutes: number, start: number | null, end: number | null): boolean {
+  if (start === null || end === null || start === end) return false;
+  return start < end ? minutes >= start && minutes < end : minutes >= start || minutes < end;
+}
+
+/** Memoises local-time conversions per zone: thousands of members share a handful of zones. */
+class ZoneCache {
+  private readonly parts = new Map<string, ReturnType<typeof localParts>>();
+  private readonly instants = new Map<string, Date | null>();
+  constructor(private readonly now: Date) {}
+  local(timezone: string) {
+    let p = this.parts.get(timezone);
+    if (!p) { p = localParts(this.now, timezone); this.parts.set(timezone, p); }
+    return p;
+  }
+  instant(date: string, minutes: number, timezone: string): Date | null {
+    const key = `${timezone}|${date}|${minutes}`;
+    if (!this.instants.has(key)) this.instants.set(key, zonedTimeToInstant(date, formatClockTime(minutes), timezone));
+    return this.instants.get(key)!;
+  }
+}
+
+/**
+ * Which of the given local dates are working days, per workspace: weekends off, then the
+ * workspace holiday calendar (holidays and make-up working days) when it is available.
+ */
+export async function workingDays(db: Db, datesByWorkspace: Map<number, Set<string>>, now: Date): Promise<Map<number, Map<string, boolean>>> {
+  const result = new Map<number, Map<string, boolean>>();
+  for (const [workspaceId, dates] of datesByWorkspace) {
+    // One query per workspace (its holiday overrides), never per member.
+    result.set(workspaceId, await workingDayMap({ db, workspaceId, now }, [...dates]));
+  }
+  return result;
+}
+
+/** The working day before `date` for a workspace (looks back up to 10 days). */
+export function previousWorkingDay(days: Map<string, boolean> | undefined, date: string): string {
+  for (let back = 1; back <= 10; back += 1) {
+    const d = addDays(date, -back);
+    if (days?.get(d) ?? weekdayOf(d) <= 5) return d;
+  }
+  return addDays(date, -1);
+}
+
+/** Local dates a job needs working-day answers for: the date itself and the ten days before. */
+export function dateWindow(date: string, back = 10): string[] {
+  return Array.from({ length: back + 1 }, (_, i) => addDays(date, -i));
+}
+
+/** Active leave rows covering any date in [from, to] (one query). */
+async function leavesBetween(db: Db, from: string, to: string, workspaceId?: number) {
+  const rows = await queryRows<{ workspace_id: number; member_id: number; from_date: string; to_date: string }>(db, sql`
+    select workspace_id, member_id, to_char(from_date, 'YYYY-MM-DD') as from_date, to_char(to_date, 'YYYY-MM-DD') as to_date
+    from member_leaves
+    where cancelled_at is null and to_date >= ${from}::date and from_date <= ${to}::date
+      ${workspaceId !== undefined ? sql`and workspace_id = ${workspaceId}` : sql``}`);
+  const byMember = new Map<string, Array<{ from: string; to: string }>>();
+  for (const r of rows) {
+    const key = `${r.workspace_id}:${r.member_id}`;
+    const list = byMember.get(key) ?? [];
+    list.push({ from: r.from_date, to: r.to_date });
+    byMember.set(key, list);
+  }
+  return byMember;
+}
+
+/** The (workspace, subject, period) triples among `candidates` that a job already ran (one query). */
+export async function runsAlreadyDone(db: Db, job: string, candidates: Array<{ workspaceId: number; subjectKey: string; periodKey: string }>): Promise<Set<string>> {
+  if (!candidates.length) return new Set();
+  const input = JSON.stringify(candidates.map((c) => ({ w: c.workspaceId, s: c.subjectKey, p: c.periodKey })));
+  const rows = await queryRows<{ w: number; s: string; p: string }>(db, sql`
+    select r.w, r.s, r.p
+    from jsonb_to_recordset(${input}::jsonb) as r(w int, s text, p text)
+    join job_runs j on j.workspace_id = r.w and j.job = ${job} and j.subject_key = r.s and j.period_key = r.p`);
+  return new Set(rows.map((r) => `${r.w}|${r.s}|${r.p}`));
+}
+
+/** The job_runs subject key of a member. */
+export function memberSubject(memberId: number): string {
+  return `member:${memberId}`;
+}
+
+/** Members' working-day maps, loaded once per run and shared by the job's queries. */
+export interface DueResult {
+  members: DueMember[];
+  workingDays: Map<number, Map<string, boolean>>;
+}
+
+/**
+ * The members due now for a job: their due moment (in their own zone) has passed within the
+ * grace window, it is a working day for them, they are not on leave or in quiet hours, and the
+ * job has not run for them in that period yet. Work whose window has passed is stale and skipped.
+ */
+export async function findDueMembers(db: Db, spec: DueSpec): Promise<DueResult> {
+  const { now } = spec;
+  const zones = new ZoneCache(now);
+  const members = await loadScheduleMembers(db, spec);
+  const graceMs = spec.graceMinutes * 60_000;
+
+  // 1. The due moment, in each member's zone: today's, or yesterday's when the window spans midnight.
+  const timed: DueMember[] = [];
+  for (const m of members) {
+    if (spec.requireNudgesOn && !m.nudgesEnabled) continue;
+    const today = zones.local(m.timezone).date;
+    const dates = spec.force ? [today] : [today, addDays(today, -1)];
+    for (const date of dates) {
+      const due = spec.dueTime(m, date);
+      if (!due) continue;
+      const dueAt = zones.instant(date, due.minutes, m.timezone);
+      if (!dueAt) continue;
+      if (!spec.force && (now.getTime() < dueAt.getTime() || now.getTime() >= dueAt.getTime() + graceMs)) continue;
+      timed.push({ ...m, localDate: date, periodKey: due.periodKey, dueAt });
+      break;
+    }
+  }
+  if (!timed.length) return { members: [], workingDays: new Map() };
+
+  // 2. Quiet hours: wait (the member stays due until the grace window closes).
+  const awake = spec.respectQuietHours === false ? timed : timed.filter((m) => {
+    const p = zones.local(m.timezone);
+    return !inQuietHours(p.hour * 60 + p.minute, m.quietStartMinutes, m.quietEndMinutes);
+  });
+
+  // 3. Runs already done in this period (another tick, another instance, before a restart).
+  const done = spec.includeDone ? new Set<string>() : await runsAlreadyDone(db, spec.job,
+    awake.map((m) => ({ workspaceId: m.workspaceId, subjectKey: memberSubject(m.memberId), periodKey: m.periodKey })));
+  const pending = awake.filter((m) => !done.has(`${m.workspaceId}|${memberSubject(m.memberId)}|${m.periodKey}`));
+  if (!pending.length) return { members: [], workingDays: new Map() };
+
+  // 4. Working days (weekends, holidays, make-up days) and leave.
+  const datesByWorkspace = new Map<number, Set<string>>();
+  let minDate = pending[0]!.localDate;
+  let maxDate = minDate;
+  for (const m of pending) {
+    const set = datesByWorkspace.get(m.workspaceId) ?? new Set<string>();
+    for (const d of dateWindow(m.localDate)) set.add(d);
+    datesByWorkspace.set(m.workspaceId, set);
+    if (m.localDate < minDate) minDate = m.localDate;
+    if (m.localDate > maxDate) maxDate = m.localDate;
+  }
+  const days = await workingDays(db, datesByWorkspace, now);
+  const leaves = await leavesBetween(db, minDate, maxDate, spec.workspaceId);
+  const due = pending.filter((m) => {
+    if (spec.workingDaysOnly !== false && days.get(m.workspaceId)?.get(m.localDate) === false) return false;
+    const onLeave = leaves.get(`${m.workspaceId}:${m.memberId}`)?.some((l) => l.from <= m.localDate && m.localDate <= l.to);
+    return !onLeave;
+  });
+  return { members: due, workingDays: days };
+}
+
+/** True when a member is on leave on a local date, for one member (commands, previews). */
+export async function isOnLeave(db: Db, workspaceId: number, memberId: number, date: string): Promise<boolean> {
+  const leaves = await leavesBetween(db, date, date, workspaceId);
+  return leaves.get(`${workspaceId}:${memberId}`)?.some((l) => l.from <= date && date <= l.to) ?? false;
+}
+
+/** ISO week label (2026-W49) of a local date. */
+export function isoWeekKey(date: string): string {
+  const dt = DateTime.fromISO(date, { zone: 'UTC' });
+  return `${dt.weekYear}-W${String(dt.weekNumber).padStart(2, '0')}`;
+}
+
+/** Report cadence of a workspace (setting `reportCadence`): daily, weekly or off. Default daily. */
+export function reportCadence(settings: WorkspaceSettings): 'day' | 'week' | 'off' {
+  const v = settings.reportCadence;
+  return v === 'week' || v === 'off' ? v : 'day';
+}
