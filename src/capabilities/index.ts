@@ -1,11 +1,29 @@
 import type { Capability, Registry } from '../chat/registry.ts';
+import { createKpiCapability } from './kpi/commands.ts';
+import { createBadgesCapability } from './badges/commands.ts';
+import { createKudosCapability } from './kudos/commands.ts';
+import { createAccountsCapability } from './accounts/commands.ts';
+import { createFeedbackCapability } from './feedback/commands.ts';
 import { createHelpCapability } from './help/commands.ts';
+import { createHomeCapability } from './home/commands.ts';
+import { createReportsCapability } from './reports/commands.ts';
+import { createMeetingsCapability } from './meetings/commands.ts';
 import { createTeamCapability } from './team/commands.ts';
+import { createTouchesCapability } from './touches/commands.ts';
 
 /** Every capability, in help order. Adding a capability is one line here. */
 export function createCapabilities(getRegistry: () => Registry): Capability[] {
   return [
     createHelpCapability(getRegistry),
     createTeamCapability(),
+    createHomeCapability(getRegistry),
+    createAccountsCapability(),
+    createTouchesCapability(),
+    createMeetingsCapability(),
+    createFeedbackCapability(),
+    createReportsCapability(),
+    createKudosCapability(),
+    createBadgesCapability(),
+    createKpiCapability(),
   ];
 }

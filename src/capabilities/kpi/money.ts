@@ -28,7 +28,7 @@ export function parseAmount(raw: string, currency: string): bigint | null {
   let text = raw.trim().replace(/[¥$€£]/g, '').replace(/[，,](?=\d{3}(\D|$))/g, '');
   let multiplier = 1n;
   let extraDecimals = 0;
-  if (/万$/.test(text)) { multiplier = 10_000n; text = text.slice(0, -1); extraDecimals = 4; }
+  if (text.endsWith('万')) { multiplier = 10_000n; text = text.slice(0, -1); extraDecimals = 4; }
   else if (/[kK]$/.test(text)) { multiplier = 1_000n; text = text.slice(0, -1); extraDecimals = 3; }
   const m = text.match(/^(\d{1,15})(?:\.(\d{1,8}))?$/);
   if (!m) return null;

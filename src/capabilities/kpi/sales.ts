@@ -1,0 +1,62 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Account } from '../../../db/schema/accounts.ts';
+import { sales } from '../../../db/schema/sales.ts';
+import type { Scope } from '../../chat/context.ts';
+
+/** The outcome of recording one month of sales for an account. */
+export interface SaleResult {
+  memberId: number | null;
+  previous: { amountMinor: bigint; currency: string } | null;
+}
+
+/** Parses YYYY-MM (or YYYY/MM, YYYY年MM月) into the first day of the month, or null. */
+export function parseMonth(raw: string): string | null {
+  const m = raw.trim().match(/^(\d{4})[-/年.](\d{1,2})月?$/);
+  if (!m) return null;
+  const month = Number(m[2]);
+  if (month < 1 || month > 12) return null;
+  return `${m[1]}-${String(month).padStart(2, '0')}-01`;
+}
+
+/**
+ * Records (or replaces) an account's sales for one month. The sale is credited to the
+ * account's assistant at the time it is first recorded; a later correction keeps that credit,
+ * so re-assigning an account does not move past sales to the new assistant.
+ */
+export async function recordSale(scope: Scope, account: Account, month: string, amountMinor: bigint, currency: string, recordedBy: number | null, source: 'chat' | 'import' = 'chat'): Promise<SaleResult> {
+  const [existing] = await scope.db.select().from(sales).where(and(
+    eq(sales.workspaceId, scope.workspaceId), eq(sales.accountId, account.id), eq(sales.month, month),
+  )).for('update');
+  if (existing) {
+    await scope.db.update(sales).set({ amountMinor, currency, recordedBy, recordedAt: scope.now, source })
+      .where(and(eq(sales.workspaceId, scope.workspaceId), eq(sales.id, existing.id)));
+    return { memberId: existing.memberId, previous: { amountMinor: existing.amountMinor, currency: existing.currency } };
+  }
+  await scope.db.insert(sales).values({
+    workspaceId: scope.workspaceId, accountId: account.id, memberId: account.assistantId, month, amountMinor, currency,
+    source, recordedBy, recordedAt: scope.now,
+  });
+  return { memberId: account.assistantId, previous: null };
+}
+
+/** Rows to upsert from an import, already validated. */
+export interface SaleImportRow { accountId: number; assistantId: number | null; month: string; amountMinor: bigint; currency: string }
+
+/**
+ * Idempotent bulk upsert per (account, month) in one statement: re-running an import changes
+ * nothing; a corrected figure replaces the old one and keeps the original credit.
+ */
+export async function upsertSales(scope: Scope, rows: SaleImportRow[], recordedBy: number | null): Promise<{ inserted: number; updated: number; unchanged: number }> {
+  if (!rows.length) return { inserted: 0, updated: 0, unchanged: 0 };
+  const result = await scope.db.insert(sales).values(rows.map((r) => ({
+    workspaceId: scope.workspaceId, accountId: r.accountId, memberId: r.assistantId, month: r.month,
+    amountMinor: r.amountMinor, currency: r.currency, source: 'import' as const, recordedBy, recordedAt: scope.now,
+  }))).onConflictDoUpdate({
+    target: [sales.workspaceId, sales.accountId, sales.month],
+    set: { amountMinor: sql`excluded.amount_minor`, currency: sql`excluded.currency`, recordedAt: sql`excluded.recorded_at`, source: sql`excluded.source` },
+    setWhere: sql`(${sales.amountMinor}, ${sales.currency}) is distinct from (excluded.amount_minor, excluded.currency)`,
+  }).returning({ inserted: sql<boolean>`(xmax = 0)` });
+  const inserted = result.filter((r) => r.inserted === true || String(r.inserted) === 'true').length;
+  const updated = result.length - inserted;
+  return { inserted, updated, unchanged: rows.length - result.length };
+}
