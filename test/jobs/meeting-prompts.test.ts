@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionItemRemindersJob } from '../../src/jobs/action-item-reminders.ts';
+import { meetingAgendasJob } from '../../src/jobs/meeting-agendas.ts';
+import { meetingPromptsJob } from '../../src/jobs/meeting-prompts.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { DATABASE_KINDS } from '../support/db.ts';
+import { addAssistant, runAt } from './meeting-support.ts';
+
+const promptsIn = (entries: string[]) => entries.filter((e) => e.includes('Weekly meeting with') || e.includes('的周会'));
+
+describe.each(DATABASE_KINDS)('weekly meeting prompts, answers and agenda (%s)', (kind) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(kind);
+    await addAssistant(t, 'raj', 'Asia/Kolkata');
+    await addAssistant(t, 'amy', 'America/New_York');
+    // An action item from last week's meeting, due Saturday: carried forward and reminded.
+    await t.say('wang', '/kam meeting notes "Kick-off" action="@mei: send the Globex quote (due 2026-12-05)"');
+  });
+  afterAll(async () => { await t?.close(); });
+
+  it('sends the prompt once per assistant at 16:00 on their last working day, in their own zone', async () => {
+    // Meeting: Monday 2026-12-07 10:00 Asia/Shanghai (02:00Z) = Sunday 21:00 in New York.
+    expect((await runAt(t, meetingPromptsJob, '2026-12-04T07:55:00Z')).enqueued).toBe(0);
+    expect((await runAt(t, meetingPromptsJob, '2026-12-04T08:01:00Z')).enqueued).toBe(1); // mei 16:00 CST
+    expect((await runAt(t, meetingPromptsJob, '2026-12-04T08:06:00Z')).enqueued).toBe(0);
+    expect(promptsIn(await t.inbox('mei'))).toHaveLength(1);
+    expect(promptsIn(await t.inbox('raj'))).toHaveLength(0);
+    expect((await runAt(t, meetingPromptsJob, '2026-12-04T10:31:00Z')).enqueued).toBe(1); // raj 16:00 IST
+    expect((await runAt(t, meetingPromptsJob, '2026-12-04T16:01:00Z')).enqueued).toBe(1); // tom 16:00 GMT
+    expect((await runAt(t, meetingPromptsJob, '2026-12-04T20:59:00Z')).enqueued).toBe(0);
+    expect((await runAt(t, meetingPromptsJob, '2026-12-04T21:01:00Z')).enqueued).toBe(1); // amy 16:00 EST
+    expect((await runAt(t, meetingPromptsJob, '2026-12-05T01:00:00Z')).enqueued).toBe(0);
+    for (const who of ['mei', 'raj', 'tom', 'amy']) expect(promptsIn(await t.inbox(who))).toHaveLength(1);
+    const amy = promptsIn(await t.inbox('amy'))[0]!;
+    expect(amy).toContain('Sun 2026-12-06 21:00');
+    expect(amy).toContain('Progress last week');
+    expect(amy).toContain('[Answer]');
+    expect(promptsIn(await t.inbox('mei'))[0]).toContain('上周进展');
+  });
+
+  it('captures DM answers one by one or all at once, and confirms them', async () => {
+    const first = t.text(await t.say('mei', '拜访了华东制造，签了框架协议'));
+    expect(first).toContain('上周进展');
+    expect(first).toContain('签了框架协议');
+    expect(first).toContain('客户需求与反馈');
+    const all = t.text(await t.say('raj', '1. Closed two renewals\n2. Acme wants faster delivery\n3. none\n4. Visit Globex\n5. Pricing approval'));
+    expect(all).toContain('Closed two renewals');
+    expect(all).toContain('Pricing approval');
+    expect(all).toContain('Thanks! Your answers are in');
+    const skipped = t.text(await t.say('tom', 'Prepared the Acme QBR'));
+    expect(skipped).toContain('Progress last week');
+    // A command still works while a prompt is open.
+    expect(t.text(await t.say('tom', '/kam whoami'))).toContain('Tom Baker');
+  });
+
+  it('the Answer form saves answers; bad prompt ids and other people\'s prompts are refused', async () => {
+    const opened = await t.say('amy', '/kam meeting answer');
+    expect(opened.forms[0]?.id).toBe('meeting.answers');
+    const state = opened.forms[0]!.state!;
+    const empty = await t.submit('amy', 'meeting.answers', { progress: '', clientNeeds: '', blockers: '', plan: '', help: '' }, state);
+    expect(Object.values(empty.formErrors ?? {}).join(' ')).toContain('at least one');
+    expect(t.text(await t.submit('tom', 'meeting.answers', { progress: 'x' }, state))).toContain('someone else');
+    // amy changes her mind and leaves it unanswered: nothing saved so far.
+    const agenda = t.text(await t.say('wang', '/kam meeting agenda'));
+    expect(agenda).toContain('Closed two renewals');
+    expect(agenda).toMatch(/尚未回答：.*@amy/);
+  });
+
+  it('compiles the agenda an hour before the meeting with answers, unanswered prompts and carried-forward items', async () => {
+    expect((await runAt(t, meetingAgendasJob, '2026-12-07T00:55:00Z')).enqueued).toBe(0);
+    expect((await runAt(t, meetingAgendasJob, '2026-12-07T01:01:00Z')).enqueued).toBe(1);
+    expect((await runAt(t, meetingAgendasJob, '2026-12-07T01:30:00Z')).enqueued).toBe(0);
+    const agenda = (await t.inbox('wang')).filter((e) => e.includes('周会议程')).at(-1)!;
+    expect(agenda).toContain('签了框架协议');
+    expect(agenda).toContain('Closed two renewals');
+    expect(agenda).toMatch(/尚未回答：.*@Tom Baker/);
+    expect(agenda).toContain('@amy');
+    expect(agenda).toContain('send the Globex quote');
+    expect(agenda).toContain('已逾期');
+  });
+
+  it('reminds owners of action items due tomorrow or overdue, once per working day', async () => {
+    expect((await runAt(t, actionItemRemindersJob, '2026-12-03T01:05:00Z')).enqueued).toBe(0); // due in 2 days
+    expect((await runAt(t, actionItemRemindersJob, '2026-12-04T01:05:00Z')).enqueued).toBe(1); // due tomorrow
+    expect((await runAt(t, actionItemRemindersJob, '2026-12-04T02:05:00Z')).enqueued).toBe(0);
+    expect((await runAt(t, actionItemRemindersJob, '2026-12-05T01:05:00Z')).enqueued).toBe(0); // Saturday
+    expect((await runAt(t, actionItemRemindersJob, '2026-12-07T01:05:00Z')).enqueued).toBe(1); // overdue
+    const reminders = (await t.inbox('mei')).filter((e) => e.includes('需要你处理的行动项'));
+    expect(reminders).toHaveLength(2);
+    expect(reminders[0]).toContain('明天截止');
+    expect(reminders[1]).toContain('逾期');
+  });
+
+  it('follows New York across the end of daylight saving time', async () => {
+    // Meeting Monday 2026-11-02 10:00 CST = Sunday 2026-11-01 21:00 EST; the prompt is Friday 16:00 EDT (20:00Z).
+    const before = promptsIn(await t.inbox('amy')).length;
+    await runAt(t, meetingPromptsJob, '2026-10-30T19:59:00Z');
+    expect(promptsIn(await t.inbox('amy'))).toHaveLength(before);
+    await runAt(t, meetingPromptsJob, '2026-10-30T20:01:00Z');
+    const prompts = promptsIn(await t.inbox('amy'));
+    expect(prompts).toHaveLength(before + 1);
+    expect(prompts.at(-1)).toContain('Sun 2026-11-01 21:00');
+  });
+});
