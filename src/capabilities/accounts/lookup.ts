@@ -1,6 +1,6 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { accounts, type Account } from '../../../db/schema/accounts.ts';
-import type { Member } from '../../../db/schema/members.ts';
+import { members, type Member } from '../../../db/schema/members.ts';
 import type { CommandContext, Scope } from '../../chat/context.ts';
 import { UserError } from '../../chat/errors.ts';
 import { closest } from '../../chat/parser.ts';
@@ -59,4 +59,55 @@ export async function resolveAccountArg(ctx: CommandContext, typed: string | und
     throw new UserError('accounts.notYours', { name: account.name });
   }
   return account;
+}
+
+/**
+ * The SQL condition for accounts a member sees in lists: an assistant their own, a manager the
+ * accounts they own or that their assistants hold, an admin every account. Always combine it
+ * with the workspace filter.
+ */
+export function visibleAccountsWhere(scope: Scope, member: Member): SQL | undefined {
+  if (member.role === 'admin') return undefined;
+  if (member.role === 'manager') {
+    const team = scope.db.select({ id: members.id }).from(members)
+      .where(and(eq(members.workspaceId, scope.workspaceId), eq(members.managerId, member.id)));
+    return or(eq(accounts.managerId, member.id), inArray(accounts.assistantId, team));
+  }
+  return eq(accounts.assistantId, member.id);
+}
+
+/** Active accounts the member sees (see visibleAccountsWhere), by name. */
+export async function visibleAccounts(scope: Scope, member: Member): Promise<Account[]> {
+  return scope.db.select().from(accounts)
+    .where(and(eq(accounts.workspaceId, scope.workspaceId), isNull(accounts.archivedAt), visibleAccountsWhere(scope, member)))
+    .orderBy(asc(accounts.name));
+}
+
+/** Longest account names we try to read from unquoted words ("Acme Corp call …"). */
+const MAX_NAME_WORDS = 8;
+
+/**
+ * Reads an account name from the front of a token list, so multi-word names work unquoted:
+ * the longest leading run of tokens naming an active account wins. Returns the account and the
+ * tokens after it. Unknown names throw with up to three suggestions; `typedWords` says how
+ * many leading tokens the caller believes were the name (used for the error text).
+ */
+export async function takeAccountFromTokens(
+  ctx: CommandContext, tokens: string[], usageOf: string,
+  options: { requireAccess?: boolean; typedWords?: number } = {},
+): Promise<{ account: Account; rest: string[] }> {
+  if (!tokens.length || !tokens[0]) throw new UserError('accounts.nameRequired', {}, usageOf);
+  const names = await accountNames(ctx.scope);
+  const byLower = new Map(names.map((n) => [n.toLowerCase(), n]));
+  for (let k = Math.min(tokens.length, MAX_NAME_WORDS); k >= 1; k -= 1) {
+    const typed = tokens.slice(0, k).join(' ').replace(/^#/, '').toLowerCase();
+    if (byLower.has(typed)) {
+      const account = await resolveAccountArg(ctx, byLower.get(typed), usageOf, options);
+      return { account, rest: tokens.slice(k) };
+    }
+  }
+  const typed = tokens.slice(0, Math.max(1, options.typedWords ?? 1)).join(' ');
+  const suggestions = closest(typed, names);
+  throw new UserError(suggestions.length ? 'accounts.unknownWithSuggestions' : 'accounts.unknown',
+    { name: typed.slice(0, 80), suggestions: suggestions.join(', ') }, usageOf);
 }
