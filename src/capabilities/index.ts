@@ -1,4 +1,5 @@
 import type { Capability, Registry } from '../chat/registry.ts';
+import { createDutiesCapability } from './duties/commands.ts';
 import { createKpiCapability } from './kpi/commands.ts';
 import { createBadgesCapability } from './badges/commands.ts';
 import { createKudosCapability } from './kudos/commands.ts';
@@ -25,5 +26,6 @@ export function createCapabilities(getRegistry: () => Registry): Capability[] {
     createKudosCapability(),
     createBadgesCapability(),
     createKpiCapability(),
+    createDutiesCapability(),
   ];
 }
