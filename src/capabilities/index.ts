@@ -1,4 +1,6 @@
 import type { Capability, Registry } from '../chat/registry.ts';
+import { createTrainingCapability } from './training/commands.ts';
+import { createHolidaysCapability } from './holidays/commands.ts';
 import { createDutiesCapability } from './duties/commands.ts';
 import { createKpiCapability } from './kpi/commands.ts';
 import { createBadgesCapability } from './badges/commands.ts';
@@ -27,5 +29,7 @@ export function createCapabilities(getRegistry: () => Registry): Capability[] {
     createBadgesCapability(),
     createKpiCapability(),
     createDutiesCapability(),
+    createTrainingCapability(),
+    createHolidaysCapability(),
   ];
 }
