@@ -7,7 +7,7 @@ import type { Args } from '../../chat/parser.ts';
 import type { Capability, HandlerResult } from '../../chat/registry.ts';
 import { ephemeral, openForm } from '../../chat/reply.ts';
 import { localParts, parseUserDate } from '../../lib/time.ts';
-import { canActOn, isLead, requireRole, resolveMemberArg } from '../team/access.ts';
+import { isLead, requireRole, resolveMemberArg } from '../team/access.ts';
 import { getMember } from '../team/directory.ts';
 import { messages } from './i18n.ts';
 import {
@@ -52,7 +52,8 @@ async function parseAction(ctx: CommandContext, raw: string): Promise<ActionInpu
   const m = raw.match(ACTION_PATTERN);
   if (!m) throw new UserError('meetings.badAction', { value: raw.slice(0, 80) }, USAGE);
   const owner = await resolveMemberArg(ctx, m[1]!.replace(/^＠/, '@'), USAGE);
-  if (!canActOn(ctx.member, owner) || owner.isBot) throw new UserError('meetings.ownerNotOnTeam', { name: mention(owner.id) }, USAGE);
+  // Action items belong to this manager's meeting: the manager or their own assistants own them.
+  if ((owner.id !== ctx.member.id && owner.managerId !== ctx.member.id) || owner.isBot) throw new UserError('meetings.ownerNotOnTeam', { name: mention(owner.id) }, USAGE);
   let task = m[2]!.trim();
   let dueDate: string | null = null;
   const due = task.match(DUE_PATTERN);
