@@ -6,6 +6,7 @@ import { createKpiCapability } from './kpi/commands.ts';
 import { createBadgesCapability } from './badges/commands.ts';
 import { createKudosCapability } from './kudos/commands.ts';
 import { createAccountsCapability } from './accounts/commands.ts';
+import { createDigestCapability } from './digest/commands.ts';
 import { createFeedbackCapability } from './feedback/commands.ts';
 import { createHelpCapability } from './help/commands.ts';
 import { createHomeCapability } from './home/commands.ts';
@@ -23,6 +24,7 @@ export function createCapabilities(getRegistry: () => Registry): Capability[] {
     createAccountsCapability(),
     createTouchesCapability(),
     createMeetingsCapability(),
+    createDigestCapability(),
     createFeedbackCapability(),
     createReportsCapability(),
     createKudosCapability(),

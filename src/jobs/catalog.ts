@@ -1,7 +1,9 @@
 import { actionItemRemindersJob } from './action-item-reminders.ts';
+import { digestJob } from './digest.ts';
 import { meetingAgendasJob } from './meeting-agendas.ts';
 import { meetingPromptsJob } from './meeting-prompts.ts';
 import { nudgesJob } from './nudges.ts';
+import { recognitionJob } from './recognition.ts';
 import { reportRemindersJob } from './report-reminders.ts';
 import type { JobDefinition } from './types.ts';
 
@@ -15,4 +17,6 @@ export const JOBS: JobDefinition[] = [
   meetingPromptsJob,
   meetingAgendasJob,
   actionItemRemindersJob,
+  recognitionJob,
+  digestJob,
 ];

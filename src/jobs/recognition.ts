@@ -36,7 +36,7 @@ async function run(ctx: JobContext, options: JobRunOptions): Promise<JobRunRepor
     const weekStart = localParts(week.start, zone).date;
     const dates = Array.from({ length: 7 }, (_, i) => addDays(weekStart, i));
     const working = await workingDayMap(scope, dates);
-    const lastWorking = [...dates].reverse().find((d) => working.get(d));
+    const lastWorking = dates.toReversed().find((d) => working.get(d));
     if (!lastWorking) continue;
     const dueAt = zonedTimeToInstant(lastWorking, '16:00', zone)!;
     const late = options.now.getTime() - dueAt.getTime();
