@@ -63,6 +63,11 @@ describe.each(DATABASE_KINDS)('progress reports (%s)', (kind) => {
     const single = t.text(await t.say('mei', '/kam 汇报 周 本周完成三次拜访'));
     expect(single).toContain('2026-W49 周报');
     expect((await reportsOf('mei')).find((r) => r.kind === 'week')).toMatchObject({ done: '本周完成三次拜访', next: '', blockers: '' });
+    const weekForm = formOf(await t.say('tom', '/kam report week'));
+    expect(weekForm.state).toBe('week:2026-W49');
+    expect(weekForm.fields.map((f) => f.initial)).toEqual(['Closed 2 renewals', 'Plan Q1 visits', 'none']);
+    expect(formOf(await t.say('tom', '/kam report edit week')).state).toBe('week:2026-W49');
+    expect(formOf(await t.say('tom', '/kam report day')).state).toBe('day:2026-11-30');
   });
 
   it('refuses bad input with the usage and writes nothing', async () => {
@@ -80,8 +85,10 @@ describe.each(DATABASE_KINDS)('progress reports (%s)', (kind) => {
       expect(reply, text).toContain('Usage: /kam report');
     }
     expect(await total()).toBe(before);
-    expect(t.text(await t.submit('tom', 'reports.submit', { done: 'late' }, 'day:2026-11-01'))).toContain('period that has passed');
-    expect(t.text(await t.submit('tom', 'reports.submit', { done: 'forged' }, 'month:2026-11'))).toContain('period that has passed');
+    expect(t.text(await t.submit('tom', 'reports.submit', { done: 'late' }, 'day:2026-09-01'))).toContain('Please open it again');
+    expect(t.text(await t.submit('tom', 'reports.submit', { done: 'future' }, 'day:2026-12-01'))).toContain('Please open it again');
+    expect(t.text(await t.submit('tom', 'reports.submit', { done: 'bad date' }, 'day:2026-02-30'))).toContain('Please open it again');
+    expect(t.text(await t.submit('tom', 'reports.submit', { done: 'forged' }, 'month:2026-11'))).toContain('Please open it again');
     expect(await total()).toBe(before);
   });
 
@@ -141,6 +148,13 @@ describe.each(DATABASE_KINDS)('progress reports (%s)', (kind) => {
     expect(t.text(await t.say('wang', '/kam report show @tom 2026-W53'))).toContain('Year-end wrap-up');
     expect(t.text(await t.say('tom', '/kam report show 2026-11-29'))).toContain('No daily report 2026-11-29 from @Tom Baker yet');
     expect(t.text(await t.say('tom', '/kam report show someday'))).toContain('"someday" is not a person');
+  });
+
+  it('a reminder\'s form for a recent missed day still saves to that day', async () => {
+    t.clock.set('2026-12-03T02:00:00Z');
+    const saved = t.text(await t.submit('wang', 'reports.submit', { done: '补交：周一的客户会议', next: '', blockers: '' }, 'day:2026-11-30'));
+    expect(saved).toContain('2026-11-30 日报');
+    expect(await reportsOf('wang')).toEqual([expect.objectContaining({ kind: 'day', key: '2026-11-30', done: '补交：周一的客户会议' })]);
   });
 
   it('has help in both languages', async () => {

@@ -167,18 +167,23 @@ async function run(ctx: CommandContext, args: Args): Promise<HandlerResult> {
   return submit(ctx, kind, args);
 }
 
+/** How far back a report may still be written (a reminder for a missed day, a form left open). */
+const CATCH_UP: Record<ReportKind, number> = { day: 31, week: 5 };
+
 /**
- * The form names its period in `state`. It may have been opened just before midnight (or the
- * end of a week), so the period before the current one is still accepted; older ones are not.
+ * The form names its period in `state` (reminder buttons open it for a given period). Catching
+ * up on a recent missed period is fine; future periods and very old ones are refused.
  */
 async function submitForm(ctx: CommandContext, values: Record<string, string>, state: string | undefined): Promise<HandlerResult> {
   const m = (state ?? '').match(/^(day|week):(\d{4}-(?:\d{2}-\d{2}|W\d{2}))$/);
-  if (!m) throw new UserError('reports.formExpired');
-  const kind = m[1] as ReportKind;
-  const key = m[2]!;
+  const kind = m?.[1] as ReportKind | undefined;
+  const key = m?.[2];
+  const period = kind && key ? parsePeriodKey(key, ctx.member.timezone) : null;
+  if (!kind || !key || !period || period.kind !== kind || period.key !== key) throw new UserError('reports.formExpired');
   const now = ctx.scope.now;
-  const allowed = [currentKey(ctx.member, kind, now), periodOffset(kind, now, ctx.member.timezone, -1).key];
-  if (!allowed.includes(key)) throw new UserError('reports.formExpired');
+  // Period keys of one kind sort as text (2026-11-30, 2026-W49), so a range check is a string compare.
+  const oldest = periodOffset(kind, now, ctx.member.timezone, -CATCH_UP[kind]).key;
+  if (key > currentKey(ctx.member, kind, now) || key < oldest) throw new UserError('reports.formExpired');
   const parts: ReportParts = {};
   for (const part of REPORT_PARTS) parts[part] = (values[part] ?? '').trim();
   const errors = checkParts(ctx, parts);
