@@ -1,10 +1,10 @@
 import type { Capability, Registry } from '../chat/registry.ts';
-import { createTrainingCapability } from './training/commands.ts';
-import { createHolidaysCapability } from './holidays/commands.ts';
 import { createDutiesCapability } from './duties/commands.ts';
 import { createKpiCapability } from './kpi/commands.ts';
 import { createBadgesCapability } from './badges/commands.ts';
 import { createKudosCapability } from './kudos/commands.ts';
+import { createTrainingCapability } from './training/commands.ts';
+import { createHolidaysCapability } from './holidays/commands.ts';
 import { createAccountsCapability } from './accounts/commands.ts';
 import { createDigestCapability } from './digest/commands.ts';
 import { createFeedbackCapability } from './feedback/commands.ts';
@@ -12,6 +12,7 @@ import { createHelpCapability } from './help/commands.ts';
 import { createHomeCapability } from './home/commands.ts';
 import { createReportsCapability } from './reports/commands.ts';
 import { createMeetingsCapability } from './meetings/commands.ts';
+import { createScheduleCapability } from './schedule/commands.ts';
 import { createTeamCapability } from './team/commands.ts';
 import { createTouchesCapability } from './touches/commands.ts';
 
@@ -29,9 +30,10 @@ export function createCapabilities(getRegistry: () => Registry): Capability[] {
     createReportsCapability(),
     createKudosCapability(),
     createBadgesCapability(),
-    createKpiCapability(),
-    createDutiesCapability(),
     createTrainingCapability(),
     createHolidaysCapability(),
+    createKpiCapability(),
+    createDutiesCapability(),
+    createScheduleCapability(getRegistry),
   ];
 }
