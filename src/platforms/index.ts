@@ -1,4 +1,5 @@
 import { createConsolePlatform } from './console/index.ts';
+import { createLarkPlatform } from './lark/index.ts';
 import { createSlackPlatform } from './slack/index.ts';
 import type { PlatformAdapter, PlatformDeps } from './types.ts';
 
@@ -7,5 +8,6 @@ export async function createPlatforms(deps: PlatformDeps): Promise<PlatformAdapt
   const platforms: PlatformAdapter[] = [];
   if (deps.config.console) platforms.push(await createConsolePlatform(deps));
   if (deps.config.slack) platforms.push(await createSlackPlatform(deps));
+  if (deps.config.lark) platforms.push(await createLarkPlatform(deps));
   return platforms;
 }
