@@ -94,6 +94,12 @@ describe.each(DATABASE_KINDS)('client feedback and complaints (%s)', (kind) => {
     const opened = await t.click('wang', 'feedback.resolve', String(id), card.id);
     expect(opened.forms[0]!.id).toBe('feedback.resolveNote');
     expect(opened.forms[0]!.state).toBe(String(id));
+    // Dismissing the form and clicking Resolve again opens it again (the card got a fresh button).
+    const fresh = buttonsOf(opened.replies.find((r) => r.id === card.id)!).find((b) => b.action === 'feedback.resolve')!;
+    expect(fresh.value).not.toBe(String(id));
+    const reopened = await t.click('wang', 'feedback.resolve', fresh.value, card.id);
+    expect(reopened.duplicate).toBe(false);
+    expect(reopened.forms[0]!.id).toBe('feedback.resolveNote');
     const empty = await t.submit('wang', 'feedback.resolveNote', { note: '  ' }, String(id));
     expect(empty.formErrors?.note).toContain('请写下是怎么解决的');
     expect((await row(id)).status).toBe('acknowledged');

@@ -226,16 +226,26 @@ async function run(ctx: CommandContext, args: Args): Promise<HandlerResult> {
   return logFeedback(ctx, await parseNewFeedback(ctx, args));
 }
 
+/** A button value: the feedback id, optionally with a re-render nonce (`12.kx3f`). */
+function parseButtonValue(value: string): number {
+  const m = value.match(/^(\d{1,9})(?:\.[0-9a-z]{1,12})?$/);
+  if (!m) throw new UserError('error.unknownAction');
+  return Number(m[1]);
+}
+
 /** A button on an alert card: refresh the card in place, whatever happened. */
 async function cardButton(ctx: CommandContext, value: string, step: 'ack' | 'resolve'): Promise<HandlerResult> {
-  const id = parseId(value);
+  const id = parseButtonValue(value);
   const { view } = await loadForTransition(ctx, id);
   const tz = ctx.member.timezone;
   if (step === 'resolve') {
     if (view.feedback.status === 'resolved' || !view.feedback.isComplaint) {
       return [ephemeral(alertCard(ctx.t, view, tz), { replaceOriginal: true }), ephemeral(message().text(ctx.t(view.feedback.isComplaint ? 'feedback.refused.alreadyResolved' : 'feedback.refused.notComplaint', { id })).build())];
     }
-    return openForm(resolveForm(ctx.t, view));
+    return [
+      openForm(resolveForm(ctx.t, view)),
+      ephemeral(alertCard(ctx.t, view, tz, { resolveNonce: ctx.scope.now.getTime().toString(36) }), { replaceOriginal: true }),
+    ];
   }
   try {
     const updated = await acknowledge(ctx, id);

@@ -59,7 +59,7 @@ export function savedReply(t: Translator, view: FeedbackView, alerted: Member[])
  * The alert a manager gets for a low score or a complaint, in the manager's language. Complaints
  * carry the buttons for their next step; a resolved complaint has none left.
  */
-export function alertCard(t: Translator, view: FeedbackView, timezone: string): Message {
+export function alertCard(t: Translator, view: FeedbackView, timezone: string, options: { resolveNonce?: string } = {}): Message {
   const row = view.feedback;
   const title = row.isComplaint
     ? t('feedback.alert.complaintTitle', { account: view.accountName })
@@ -75,7 +75,10 @@ export function alertCard(t: Translator, view: FeedbackView, timezone: string): 
     buttons.push({ label: t('feedback.button.ack'), action: FEEDBACK_IDS.ack, value: String(row.id), style: 'primary' });
   }
   if (row.isComplaint && row.status !== 'resolved') {
-    buttons.push({ label: t('feedback.button.resolve'), action: FEEDBACK_IDS.resolve, value: String(row.id) });
+    // A fresh nonce lets the button be clicked again after its form was dismissed: platforms
+    // run a click on the same message, button and value only once.
+    const value = options.resolveNonce ? `${row.id}.${options.resolveNonce}` : String(row.id);
+    buttons.push({ label: t('feedback.button.resolve'), action: FEEDBACK_IDS.resolve, value });
   }
   buttons.push({ label: t('feedback.button.account'), action: FEEDBACK_IDS.account, value: String(row.accountId) });
   const b = message()
