@@ -129,6 +129,8 @@ describe.each(DATABASE_KINDS)('progress reports (%s)', (kind) => {
     expect(own).toContain('Mei Chen · 2026-12-01 日报');
     expect(own).toContain('新的一天');
     expect(own).toContain('Mei Chen · 2026-W49 周报');
+    expect(t.text(await t.say('mei', '/kam 汇报 查看 昨天'))).toContain('晚上补写了纪要');
+    expect(t.text(await t.say('mei', '/kam 汇报 查看 上周'))).toContain('还没有提交2026-W48 周报');
     expect(t.text(await t.say('mei', '/kam 汇报 查看 @tom'))).toContain('不在你的团队');
     expect(t.text(await t.say('tom', '/kam report show @mei day'))).toContain('not on your team');
 
