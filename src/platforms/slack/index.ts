@@ -335,7 +335,7 @@ export async function createSlackPlatform(deps: PlatformDeps): Promise<SlackPlat
   }
 
   const sender = createSlackSender({
-    runtime,
+    runtime, clock,
     async clientFor(teamId) {
       if (store) {
         const token = await store.botTokenFor(teamId);

@@ -1,6 +1,7 @@
 /* oxlint-disable unicorn/require-post-message-target-origin -- Slack's chat.postMessage, not window.postMessage */
 import { webApi } from '@slack/bolt';
 import type { ChatRuntime } from '../../chat/runtime.ts';
+import type { Clock } from '../../lib/clock.ts';
 import { DeliveryError, type PlatformSender } from '../../delivery/worker.ts';
 import type { WebClient } from './client.ts';
 import { renderMessage } from './render.ts';
@@ -41,6 +42,7 @@ export function toDeliveryError(error: unknown): DeliveryError {
 
 export interface SlackSenderOptions {
   runtime: ChatRuntime;
+  clock: Clock;
   /** The bot client for a Slack team id, or undefined when the app is not installed there. */
   clientFor(teamId: string): Promise<WebClient | undefined>;
 }
@@ -49,11 +51,18 @@ export interface SlackSenderOptions {
  * The delivery worker's Slack sender: chat.postMessage to a member (their DM with the app,
  * addressed by user id) or to a channel. One message per outbox row; a message longer than
  * Slack allows is truncated with a note rather than split, so a retry can never duplicate a part.
+ * After a 429 the whole Slack team waits out Retry-After: the rest of the batch is deferred
+ * without calling Slack, instead of hammering an API that just asked us to slow down.
  */
 export function createSlackSender(options: SlackSenderOptions): PlatformSender {
+  const pausedUntil = new Map<string, number>();
   return {
     async send(request) {
-      const client = await options.clientFor(request.workspace.externalId);
+      const teamId = request.workspace.externalId;
+      const now = options.clock.now().getTime();
+      const pause = pausedUntil.get(teamId) ?? 0;
+      if (pause > now) throw new DeliveryError('slack: rate limited (waiting for Retry-After)', true, pause - now);
+      const client = await options.clientFor(teamId);
       if (!client) throw new DeliveryError('slack: app not installed in this team', false);
       const isMember = 'member' in request.target;
       const channel = 'member' in request.target ? request.target.member.externalId : request.target.conversation;
@@ -65,7 +74,9 @@ export function createSlackSender(options: SlackSenderOptions): PlatformSender {
         const result = await client.chat.postMessage({ channel, text: rendered.text, blocks: rendered.blocks as never, unfurl_links: false });
         return { externalRef: typeof result.ts === 'string' ? `${String(result.channel ?? channel)}:${result.ts}` : undefined };
       } catch (error) {
-        throw toDeliveryError(error);
+        const failure = toDeliveryError(error);
+        if (failure.retryAfterMs !== undefined) pausedUntil.set(teamId, now + failure.retryAfterMs);
+        throw failure;
       }
     },
   };
