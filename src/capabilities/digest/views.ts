@@ -19,7 +19,7 @@ function assistantBlock(t: Translator, a: AssistantDigest): string {
     csat === null || csat === undefined ? t('digest.csatNone') : t('digest.csat', { value: csat.toFixed(1) }),
   ];
   const second = [
-    t('digest.reports', { submitted: a.reportsSubmitted, expected: a.reportsExpected }) + (missed > 0 ? ` (${t('digest.reportsMissed', { missed })})` : ''),
+    t('digest.reports', { submitted: a.reportsSubmitted, expected: a.reportsExpected }) + (missed > 0 ? t('digest.reportsMissed', { missed }) : ''),
     t('digest.complaints', { count: a.openComplaints }),
     t('digest.kudos', { received: a.kudosReceived, given: a.kudosGiven }),
   ];
