@@ -74,6 +74,7 @@ describe.each(DATABASE_KINDS)('accounts (%s)', (kind) => {
     const before = await accountCount(t);
     const cases: Array<[string, string]> = [
       ['/kam account add initech ltd', 'already an account called "Initech Ltd"'],
+      ['/kam account add "Initech\u200B Ltd"', 'already an account called "Initech Ltd"'],
       ['/kam account add Foo tier=D', '"D" is not a valid Tier'],
       ['/kam account add Foo cadence=0', 'not a valid cadence'],
       ['/kam account add Foo cadence=400', 'not a valid cadence'],
@@ -192,5 +193,16 @@ describe.each(DATABASE_KINDS)('account list order and overdue status (%s)', (kin
     expect(text).toContain('最近跟进 2026-12-02（8 天前） · ⚠️ 已逾期 1 天');
     expect(text).toContain('✅ 4 天内需再跟进');
     expect(text).toContain('3 个客户中有 2 个需要尽快跟进');
+  });
+
+  it('long lists show the 50 most overdue and say how many there are', async () => {
+    const [acme] = await t.database.db.select().from(accounts).where(sql`${accounts.name} = 'Acme Corp'`);
+    await t.database.db.insert(accounts).values(Array.from({ length: 55 }, (_, i) => ({
+      workspaceId: acme!.workspaceId, name: `Bulk ${String(i).padStart(2, '0')}`, tier: 'C' as const, cadenceDays: 30, managerId: acme!.managerId, createdAt: acme!.createdAt,
+    })));
+    const text = t.text(await t.say('wang', '/kam account list'));
+    expect(text).toContain('客户（58）');
+    expect(text).toContain('共 58 个客户，只显示逾期最多的 50 个');
+    expect(listedNames(text, ['Acme Corp', '华东制造', 'Globex'])).toEqual(['华东制造', 'Acme Corp', 'Globex']);
   });
 });

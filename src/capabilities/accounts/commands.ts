@@ -84,7 +84,9 @@ async function add(ctx: CommandContext, args: Args) {
   // On the console people type @name; on Slack/Lark mentions arrive as <@m:ID> tokens.
   const words = args.all();
   const bareAt = words.find((token) => looksLikeMember(token));
-  const name = words.filter((token) => !looksLikeMember(token)).join(' ').replace(/\s+/g, ' ').trim();
+  // Invisible characters would let two names look identical, so they never get stored.
+  const name = words.filter((token) => !looksLikeMember(token)).join(' ')
+    .replace(/[\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]/g, '').replace(/\s+/g, ' ').trim();
   if (!name) throw new UserError('accounts.nameRequired', {}, USAGE);
   if (name.length > ACCOUNT_LIMITS.nameLength) {
     throw new UserError('error.tooLong', { field: ctx.t('accounts.name'), length: name.length, max: ACCOUNT_LIMITS.nameLength }, USAGE);

@@ -7,6 +7,9 @@ import { mention, message, type Message } from '../../chat/message.ts';
 import { daysBetween, localDate } from '../../lib/time.ts';
 import type { AccountDetail, AccountStatus } from './service.ts';
 
+/** Most rows one list shows; the most overdue come first, so the cut drops the healthiest. */
+const LIST_LIMIT = 50;
+
 /** Shortens free text for one-line list entries. */
 export function clip(text: string, max = 80): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -27,7 +30,7 @@ export function statusText(t: Translator, status: AccountStatus, timezone: strin
 /** The account list, most overdue first (the caller sorts). */
 export function accountList(t: Translator, viewer: Member, rows: AccountStatus[]): Message {
   const overdue = rows.filter((r) => r.overdueBy > 0).length;
-  const lines = rows.map((r) => {
+  const lines = rows.slice(0, LIST_LIMIT).map((r) => {
     const who = r.account.assistantId ? mention(r.account.assistantId) : t('accounts.noAssistant');
     return `- **${r.account.name}** · ${r.account.tier} · ${who} · ${statusText(t, r, viewer.timezone)}`;
   });
@@ -36,6 +39,7 @@ export function accountList(t: Translator, viewer: Member, rows: AccountStatus[]
     .header(t('accounts.listTitle', { count: rows.length }))
     .text(rows.length ? t('accounts.listSummary', { overdue, count: rows.length }) : t(canAdd ? 'accounts.listEmptyLead' : 'accounts.listEmpty'))
     .text(lines.join('\n'))
+    .context(rows.length > LIST_LIMIT ? t('accounts.listMore', { shown: LIST_LIMIT, count: rows.length }) : '')
     .context(t('accounts.listHint'))
     .build();
 }
