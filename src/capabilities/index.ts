@@ -1,4 +1,6 @@
 import type { Capability, Registry } from '../chat/registry.ts';
+import { createIncentivesCapability } from './incentives/commands.ts';
+import { createReviewsCapability } from './reviews/commands.ts';
 import { createDutiesCapability } from './duties/commands.ts';
 import { createKpiCapability } from './kpi/commands.ts';
 import { createBadgesCapability } from './badges/commands.ts';
@@ -35,5 +37,7 @@ export function createCapabilities(getRegistry: () => Registry): Capability[] {
     createKpiCapability(),
     createDutiesCapability(),
     createScheduleCapability(getRegistry),
+    createReviewsCapability(),
+    createIncentivesCapability(),
   ];
 }

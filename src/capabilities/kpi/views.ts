@@ -12,7 +12,7 @@ export function formatMetric(t: Translator, metric: KpiLine['metric'], value: nu
   if (value === null) return '—';
   switch (metric) {
     case 'touches': case 'visits': return String(Math.round(value * 10) / 10);
-    case 'csat': return value.toFixed(2).replace(/0$/, '');
+    case 'csat': return String(Number(value.toFixed(2)));
     case 'sales': return formatMoney(BigInt(Math.round(value)), currency);
     case 'growth': case 'yoy': return `${value > 0 ? '+' : ''}${value}%`;
     case 'ontime': case 'coverage': return `${value}%`;
