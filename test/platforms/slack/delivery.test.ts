@@ -3,7 +3,7 @@ import { queryRows, sql } from '../../../db/client.ts';
 import { DATABASE_KINDS } from '../../support/db.ts';
 import { startSlackApp, textOf, type SlackTestApp } from './support.ts';
 
-interface OutboxRow { status: string; attempts: number; next_attempt_at: unknown; last_error: string | null; external_ref: string | null }
+type OutboxRow = { status: string; attempts: number; next_attempt_at: unknown; last_error: string | null; external_ref: string | null };
 
 describe.each(DATABASE_KINDS)('Slack delivery through the outbox (%s)', (kind) => {
   let s: SlackTestApp;

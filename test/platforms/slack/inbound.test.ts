@@ -79,7 +79,7 @@ describe.each(DATABASE_KINDS)('Slack inbound: commands, DMs, mentions, modals, b
     await s.idle();
     const open = lastCall('views.open');
     expect(open?.trigger_id).toMatch(/^trigger\./);
-    expect((open?.view as { callback_id: string }).callback_id).toBe('touch.submit');
+    expect((open!.view as { callback_id: string }).callback_id).toBe('touch.submit');
   });
 
   let metadata = '';
@@ -137,7 +137,7 @@ describe.each(DATABASE_KINDS)('Slack inbound: commands, DMs, mentions, modals, b
     const posted = lastCall('chat.postMessage');
     expect(posted?.channel).toBe('DANN');
     expect(textOf(posted)).toContain('Acme Corp');
-    doneButton = (posted?.blocks as Block[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'touch.done');
+    doneButton = (posted!.blocks as Block[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'touch.done');
     expect(doneButton?.value).toBeTruthy();
   });
 
@@ -174,7 +174,7 @@ describe.each(DATABASE_KINDS)('Slack inbound: commands, DMs, mentions, modals, b
     await s.slack.dm('T1', 'UANN', 'feedback');
     await s.idle();
     const posted = lastCall('chat.postMessage');
-    const button = (posted?.blocks as Block[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'slack.rerun');
+    const button = (posted!.blocks as Block[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'slack.rerun');
     expect(button?.value).toBe('feedback');
     await s.slack.click({ team: 'T1', user: 'UANN', channel: 'DANN', actionId: 'slack.rerun', value: 'feedback' });
     await s.idle();
