@@ -190,7 +190,7 @@ describe.each(DATABASE_KINDS)('client feedback and complaints (%s)', (kind) => {
     const bad = await t.submit('mei', 'feedback.submit', { account: '999999', score: '7', category: 'food', complaint: 'maybe', text: '' });
     expect(Object.keys(bad.formErrors ?? {}).sort()).toEqual(['account', 'category', 'complaint', 'score', 'text']);
     const [acme] = await t.database.db.select().from(accounts).where(eq(accounts.name, 'Acme Corp'));
-    const notMine = await t.submit('mei', 'feedback.submit', { account: String(acme!.id), category: 'other', complaint: 'no', text: 'hi' });
+    const notMine = await t.submit('mei', 'feedback.submit', { account: String(acme!.id), score: 'none', category: 'other', complaint: 'no', text: 'hi' });
     expect(notMine.formErrors?.account).toContain('Acme Corp');
     expect(await count()).toBe(before);
 
@@ -203,6 +203,10 @@ describe.each(DATABASE_KINDS)('client feedback and complaints (%s)', (kind) => {
     expect(await count()).toBe(before + 1);
     await t.deliver();
     expect((await alertFor('wang', id)).plain).toContain('Globex 给出低分');
+
+    const huadong = form.fields[0]!.options!.find((o) => o.label === '华东制造')!.value;
+    const complaint = await t.submit('mei', 'feedback.submit', { account: huadong, score: 'none', category: 'product', complaint: 'yes', text: '样品有划痕' });
+    expect(await row(idIn(t.text(complaint)))).toMatchObject({ score: null, category: 'product', isComplaint: true, status: 'open' });
   });
 
   it('lists by role: an assistant their own, the manager the team, with account and open filters', async () => {

@@ -13,7 +13,7 @@ import { canActOn, requireRole } from '../team/access.ts';
 import { getMember } from '../team/directory.ts';
 import { messages } from './i18n.ts';
 import { FEEDBACK_LIMITS, feedbackService, needsAlert, type FeedbackView, type NewFeedback, type TransitionResult } from './service.ts';
-import { accountCard, alertCard, assistantUpdate, FEEDBACK_IDS, feedbackForm, feedbackList, resolveForm, savedReply, transitionReply } from './views.ts';
+import { accountCard, alertCard, assistantUpdate, FEEDBACK_IDS, feedbackForm, feedbackList, NO_SCORE, resolveForm, savedReply, transitionReply } from './views.ts';
 
 const USAGE = 'feedback';
 
@@ -276,7 +276,7 @@ async function submitForm(ctx: CommandContext, values: Record<string, string>): 
   else if (!(await canWorkOnAccount(ctx.scope, ctx.member, account))) errors.account = t('accounts.notYours', { name: account.name });
   let score: number | null = null;
   const scoreRaw = (values.score ?? '').trim();
-  if (scoreRaw) {
+  if (scoreRaw && scoreRaw !== NO_SCORE) {
     try { score = parseScore(scoreRaw); } catch { errors.score = t('feedback.badScore', { value: scoreRaw.slice(0, 40) }); }
   }
   const category = CATEGORY_WORDS[(values.category ?? 'other').trim().toLowerCase()];

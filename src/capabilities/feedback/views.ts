@@ -16,6 +16,9 @@ export const FEEDBACK_IDS = {
   resolveForm: 'feedback.resolveNote',
 } as const;
 
+/** Select value for "no score" (platform selects refuse empty option values). */
+export const NO_SCORE = 'none';
+
 /** A moment in the viewer's time zone, short: 2026-11-30 10:05. */
 export function when(at: Date, timezone: string): string {
   return DateTime.fromJSDate(at, { zone: timezone }).toFormat('yyyy-MM-dd HH:mm');
@@ -158,7 +161,8 @@ export function feedbackForm(t: Translator, accountsOfMember: Account[]): Form {
       { name: 'account', label: t('feedback.field.account'), kind: 'select', required: true, options: accountsOfMember.map((a) => ({ value: String(a.id), label: a.name })) },
       {
         name: 'score', label: t('feedback.field.score'), kind: 'select',
-        options: [{ value: '', label: t('feedback.noScore') }, ...[5, 4, 3, 2, 1].map((s) => ({ value: String(s), label: scoreText(t, s) }))],
+        initial: NO_SCORE,
+        options: [{ value: NO_SCORE, label: t('feedback.noScore') }, ...[5, 4, 3, 2, 1].map((s) => ({ value: String(s), label: scoreText(t, s) }))],
         hint: t('feedback.form.scoreHint'),
       },
       { name: 'category', label: t('feedback.field.category'), kind: 'select', required: true, initial: 'other', options: FEEDBACK_CATEGORIES.map((c) => ({ value: c, label: t(`feedback.category.${c}`) })) },
