@@ -252,4 +252,10 @@ describe.each(DATABASE_KINDS)('Slack inbound: commands, DMs, mentions, modals, b
     await s.idle();
     expect(textOf(response('after-uninstall'))).toMatch(/not active/);
   });
+
+  it('the bot token and signing secret never reach the logs', () => {
+    const all = s.logs.join('\n');
+    expect(all).not.toContain('xoxb-test-token');
+    expect(all).not.toContain('test-signing-secret');
+  });
 });

@@ -50,7 +50,7 @@ describe('manifest.yml', () => {
     const commands = manifest.features.slash_commands as Array<Record<string, string>>;
     expect(commands.map((c) => c.command)).toEqual([...SLASH_COMMANDS]);
     for (const c of commands) {
-      expect(c.description.length).toBeGreaterThan(10);
+      expect(c.description?.length).toBeGreaterThan(10);
       expect(c.usage_hint).toContain('help');
     }
     expect(sources).toContain("app.command('/kam'");

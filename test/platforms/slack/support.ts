@@ -1,7 +1,8 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import type { Database } from '../../../db/client.ts';
 import { startApp, type App } from '../../../src/app.ts';
 import { loadConfig } from '../../../src/config.ts';
-import { createSilentLogger } from '../../../src/lib/logger.ts';
 import type { SlackPlatform } from '../../../src/platforms/slack/index.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
 import { FakeSlack, type FakeSlackUser } from '../../fakes/fake-slack.ts';
@@ -25,6 +26,8 @@ export interface SlackTestApp {
   fake: FakeSlack;
   slack: SlackRequests;
   platform: SlackPlatform;
+  /** Every log line the app wrote (debug and up). */
+  logs: string[];
   /** Waits until everything the app started after its acks has finished. */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -38,17 +41,23 @@ export async function startSlackApp(kind: 'pglite' | 'postgres', env: Record<str
   const fake = await new FakeSlack({ users: PEOPLE }).start();
   const clock = new FakeClock(start);
   const database = await freshDatabase(kind);
-  const config = loadConfig({
+  const merged: Record<string, string> = {
     CONSOLE: 'off', SCHEDULER: 'off', DEFAULT_TIMEZONE: 'Asia/Shanghai',
     SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, ...env,
-  });
+  };
+  // An empty value means "leave it unset" (e.g. no bot token in OAuth mode).
+  for (const [key, value] of Object.entries(merged)) if (value === '') delete merged[key];
+  const config = loadConfig(merged);
   config.port = 0;
   config.host = '127.0.0.1';
-  const app = await startApp(config, { clock, logger: createSilentLogger(), database, startDelivery: false });
+  const logs: string[] = [];
+  // Deliberately without redaction: the test proves secrets never reach the logger at all.
+  const logger = pino({ level: 'debug' }, new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } }));
+  const app = await startApp(config, { clock, logger, database, startDelivery: false });
   const platform = app.platforms.find((p) => p.name === 'slack') as SlackPlatform;
   const slack = new SlackRequests(app.url, SIGNING_SECRET, () => clock.now(), (id) => fake.responseUrl(id));
   return {
-    app, clock, database, fake, slack, platform,
+    app, clock, database, fake, slack, platform, logs,
     idle: () => platform.idle(),
     async close() {
       await app.close();
