@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeLarkSocket } from './fake-lark-ws.ts';
 
 /** One call the app made to the fake Open API. */
 export interface LarkCall {
@@ -66,9 +67,12 @@ export class FakeLark {
   private nextId = 1;
   private readonly validTokens = new Set<string>();
   url = '';
+  /** The long connection (LARK_MODE=ws). */
+  socket!: FakeLarkSocket;
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => { void this.handle(req, res); });
+    this.socket = new FakeLarkSocket(this.server, () => this.url);
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     const address = this.server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${address.port}`;
@@ -77,6 +81,7 @@ export class FakeLark {
 
   async close(): Promise<void> {
     if (!this.server) return;
+    this.socket.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
@@ -135,6 +140,12 @@ export class FakeLark {
       const token = `t-fake-${this.tokensIssued}`;
       this.validTokens.add(token);
       this.json(res, 200, { code: 0, msg: 'ok', tenant_access_token: token, app_access_token: token, expire: 7200 });
+      return;
+    }
+
+    if (req.method === 'POST' && path === '/callback/ws/endpoint') {
+      if (!body.AppID || !body.AppSecret) { this.json(res, 200, { code: 514, msg: 'auth failed' }); return; }
+      this.json(res, 200, this.socket.endpoint(body));
       return;
     }
 
