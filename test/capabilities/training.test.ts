@@ -146,4 +146,15 @@ describe.each(DATABASE_KINDS)('training (%s)', (kind) => {
     const done = await trainingCompleted(scope, [mei], new Date('2026-12-01T00:00:00Z'), new Date('2027-01-01T00:00:00Z'));
     expect(done.get(mei)!.sessions.map((s) => s.title)).toEqual(['Negotiation skills']);
   });
+
+  it('managers assign the checklist to assistants who joined before it existed', async () => {
+    expect(t.text(await t.say('tom', '/kam training assign @mei'))).toMatch(/Only/);
+    expect(t.text(await t.say('wang', '/kam training assign @mei'))).toContain('已为 @Mei Chen 分配入职培训清单');
+    expect(t.text(await t.say('wang', '/kam 培训 分配 @mei'))).toContain('@Mei Chen 已有清单中的全部项目');
+    const mine = t.text(await t.say('mei', '/kam 培训'));
+    expect(mine).toContain('你的入职培训：已完成 0/6');
+    expect(mine).toContain('价格政策');
+    await t.deliver();
+    expect((await t.inbox('mei')).join('\n')).toContain('你的入职培训清单共 6 项');
+  });
 });

@@ -155,6 +155,43 @@ async function attended(ctx: CommandContext, args: Args) {
   return ephemeral(message().text(lines.join('\n')).build());
 }
 
+async function onboardingDm(ctx: CommandContext, assistant: Member): Promise<void> {
+  const entries = await trainingService.checklist(ctx.scope, assistant.id);
+  const open = entries.filter((e) => !e.assignment.completedAt).map((e) => e.assignment.dueDate).sort();
+  if (!open.length) return;
+  const t = ctx.translatorFor(assistant.locale);
+  await ctx.outbox.enqueue(ctx.scope, { memberId: assistant.id },
+    message().text(t('training.assignedDm', { count: entries.length, due: open[0]! })).build(), `training-onboarding:${assistant.id}`);
+}
+
+/** Assigns the checklist to members who joined before it existed (or gets them the items added since). */
+async function assign(ctx: CommandContext, args: Args) {
+  requireRole(ctx, 'manager');
+  const tokens = args.all();
+  args.rest();
+  if (!tokens.length) throw new UserError('error.memberRequired', {}, USAGE);
+  const people: Member[] = [];
+  for (const token of tokens) {
+    const m = await resolveMemberArg(ctx, token, USAGE);
+    requireCanActOn(ctx, m);
+    if (m.isBot) throw new UserError('error.unknownMember', { name: token.slice(0, 60) }, USAGE);
+    people.push(m);
+  }
+  const changed: Member[] = [];
+  const unchanged: Member[] = [];
+  for (const m of new Map(people.map((p) => [p.id, p])).values()) {
+    if (await trainingService.assignOnboarding(ctx.scope, m)) {
+      changed.push(m);
+      await onboardingDm(ctx, m);
+    } else unchanged.push(m);
+  }
+  const names = (list: Member[]) => list.map((m) => mention(m.id)).join(', ');
+  const lines: string[] = [];
+  if (changed.length) lines.push(ctx.t('training.assigned', { names: names(changed) }));
+  if (unchanged.length) lines.push(ctx.t('training.assignedNone', { names: names(unchanged) }));
+  return ephemeral(message().text(lines.join('\n')).build());
+}
+
 async function team(ctx: CommandContext) {
   requireRole(ctx, 'manager');
   const mine = await teamService.teamOf(ctx.scope, ctx.member.id);
@@ -177,6 +214,7 @@ async function training(ctx: CommandContext, args: Args): Promise<HandlerResult>
   if (['checklist', 'items', '清单'].includes(sub)) return checklist(ctx, args);
   if (['schedule', 'plan', '安排'].includes(sub)) return schedule(ctx, args);
   if (['attended', 'attendance', '出席', '签到'].includes(sub)) return attended(ctx, args);
+  if (['assign', '分配'].includes(sub)) return assign(ctx, args);
   if (['team', '团队'].includes(sub)) return team(ctx);
   throw new UserError('training.unknownSubcommand', { value: sub.slice(0, 40) }, USAGE);
 }
@@ -217,13 +255,7 @@ export function createTrainingCapability(): Capability {
     hooks: {
       async teamJoined(ctx, assistant) {
         if (assistant.isBot) return;
-        const added = await trainingService.assignOnboarding(ctx.scope, assistant);
-        if (!added) return;
-        const entries = await trainingService.checklist(ctx.scope, assistant.id);
-        const first = entries.map((e) => e.assignment.dueDate).sort()[0]!;
-        const t = ctx.translatorFor(assistant.locale);
-        await ctx.outbox.enqueue(ctx.scope, { memberId: assistant.id },
-          message().text(t('training.assignedDm', { count: entries.length, due: first })).build(), `training-onboarding:${assistant.id}`);
+        if (await trainingService.assignOnboarding(ctx.scope, assistant)) await onboardingDm(ctx, assistant);
       },
     },
   };
