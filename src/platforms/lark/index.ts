@@ -160,6 +160,8 @@ export async function createLarkPlatform(deps: PlatformDeps): Promise<PlatformAd
     const msg = data.message;
     // Other bots (and our own messages) never reach the chat layer.
     if (!tenantKey || !openId || !msg?.chat_id || data.sender?.sender_type !== 'user') return;
+    // People from another organisation (external groups) are not members of this tenant's workspace.
+    if (data.sender.tenant_key && data.sender.tenant_key !== tenantKey) return;
     const raw = messageText(msg.message_type, msg.content);
     if (raw === undefined) return;
     const isGroup = msg.chat_type !== 'p2p';

@@ -366,6 +366,15 @@ describe.each(DATABASE_KINDS)('Lark / Feishu platform (%s)', (kind) => {
       expect((await post(signedLegacyCard(LARK, body))).status).toBe(200);
       await deliver();
       expect(newSince(mark).map((m) => m.text).join('\n')).toContain('华东制造');
+      // A button that updates its card: a legacy callback cannot take a 2.0 card back, so the card is PATCHed.
+      const resolve = { ...body, token: 'c-legacy-update-token-2', action: { value: { kam: 'a', a: 'feedback.resolve', v: (account.value as { v: string }).v, k: 'd' }, tag: 'button' } };
+      const [row] = await database.db.select().from(feedback).where(eq(feedback.accountId, accountId));
+      resolve.action.value.v = String(row!.id);
+      expect((await post(signedLegacyCard(LARK, resolve))).status).toBe(200);
+      const patch = fake.patches.find((p) => p.messageId === alert.messageId);
+      expect(patch).toBeDefined();
+      expect(visibleText(patch!.content)).toContain('已安排加急发货并补偿运费');
+      expect(buttonsIn(patch!.content).map((b) => (b.value as { a: string }).a)).toEqual(['feedback.account']);
     });
   });
 
