@@ -112,7 +112,7 @@ export async function loadNudgeItems(db: Db, now: Date, members: DueMember[], da
         and ${snoozed(sql`'report:' || to_char(d.p, 'YYYY-MM-DD')`)}`),
     queryRows<Row>(db, sql`
       select * from (
-        select 'training' as family, d.w, d.m, ta.id, coalesce(ti.title, ti.key) as title, to_char(ta.due_date, 'YYYY-MM-DD') as due,
+        select 'training' as family, d.w, d.m, ta.id, ti.title, ti.key as item_key, to_char(ta.due_date, 'YYYY-MM-DD') as due,
           row_number() over (partition by d.w, d.m order by ta.due_date, ta.id) as rn,
           count(*) over (partition by d.w, d.m) as total
         from ${rel}
@@ -213,7 +213,9 @@ export function nudgeItems(t: Translator, rows: Row[]): { items: NudgeItem[]; to
       }
       case 'training': {
         const k = `training:${r.id}`;
-        items.push({ family, key: k, text: t('schedule.nudge.training', { item: String(r.title), due: String(r.due) }),
+        // Built-in checklist items have no title: their name is the training capability's translation.
+        const item = r.title ? String(r.title) : t(`training.item.${String(r.item_key)}`);
+        items.push({ family, key: k, text: t('schedule.nudge.training', { item, due: String(r.due) }),
           buttons: [act(t('schedule.nudge.markDone'), 'training.done', Number(r.id)), snoozeButton(t, k)] });
         break;
       }
