@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/client.ts';
+import { holidayOverrides } from '../../db/schema/holidays.ts';
+import { memberLeaves } from '../../db/schema/schedule.ts';
 import { actionItemRemindersJob } from '../../src/jobs/action-item-reminders.ts';
 import { meetingAgendasJob } from '../../src/jobs/meeting-agendas.ts';
 import { meetingPromptsJob } from '../../src/jobs/meeting-prompts.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { DATABASE_KINDS } from '../support/db.ts';
-import { addAssistant, runAt } from './meeting-support.ts';
+import { addAssistant, memberId, runAt, workspaceId } from './meeting-support.ts';
 
 const promptsIn = (entries: string[]) => entries.filter((e) => e.includes('Weekly meeting with') || e.includes('的周会'));
 
@@ -101,5 +104,27 @@ describe.each(DATABASE_KINDS)('weekly meeting prompts, answers and agenda (%s)',
     const prompts = promptsIn(await t.inbox('amy'));
     expect(prompts).toHaveLength(before + 1);
     expect(prompts.at(-1)).toContain('Sun 2026-11-01 21:00');
+  });
+
+  it('moves the prompt before a holiday, skips members on leave and meetings on holidays', async () => {
+    const db = t.database.db as Db;
+    const ws = await workspaceId(t);
+    const created = new Date('2026-12-01T00:00:00Z');
+    await db.insert(holidayOverrides).values([
+      { workspaceId: ws, date: '2026-12-11', kind: 'holiday', name: 'team day', createdAt: created },
+      { workspaceId: ws, date: '2026-12-21', kind: 'holiday', name: 'no meeting', createdAt: created },
+    ]);
+    await db.insert(memberLeaves).values({ workspaceId: ws, memberId: await memberId(t, 'raj'), fromDate: '2026-12-10', toDate: '2026-12-11', createdAt: created });
+    const count = async (who: string) => promptsIn(await t.inbox(who)).length;
+    const before = { mei: await count('mei'), raj: await count('raj') };
+    // Meeting Monday 14 Dec; Friday 11 Dec is a holiday, so the prompt goes out on Thursday.
+    expect((await runAt(t, meetingPromptsJob, '2026-12-10T08:01:00Z')).enqueued).toBe(1);
+    expect(await count('mei')).toBe(before.mei + 1);
+    await runAt(t, meetingPromptsJob, '2026-12-10T10:31:00Z');
+    expect(await count('raj')).toBe(before.raj);
+    expect((await runAt(t, meetingPromptsJob, '2026-12-11T08:01:00Z')).enqueued).toBe(0);
+    // Monday 21 Dec is a holiday: no meeting, so no prompt on Friday 18 Dec and no agenda.
+    expect((await runAt(t, meetingPromptsJob, '2026-12-18T08:01:00Z')).enqueued).toBe(0);
+    expect((await runAt(t, meetingAgendasJob, '2026-12-21T01:01:00Z')).enqueued).toBe(0);
   });
 });
