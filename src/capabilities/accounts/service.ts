@@ -67,10 +67,13 @@ export const accountService = {
    * most overdue first. One query for the lot.
    */
   async listWithStatus(scope: Scope, viewer: Member): Promise<AccountStatus[]> {
-    const last = scope.db.select({ accountId: touches.accountId, lastAt: max(touches.occurredAt).as('last_at') })
-      .from(touches).where(eq(touches.workspaceId, scope.workspaceId)).groupBy(touches.accountId).as('last_touch');
-    const rows = await scope.db.select({ account: accounts, lastAt: last.lastAt }).from(accounts)
-      .leftJoin(last, eq(last.accountId, accounts.id))
+    // A correlated max per account reads one entry of touches_workspace_account_time_idx each,
+    // instead of aggregating the workspace's whole touch history.
+    // Qualified by hand: drizzle drops table names in single-table selects, which would make
+    // "id" bind to touches.id inside the subquery.
+    const lastAt = sql<Date | null>`(select max(lt.occurred_at) from touches lt
+      where lt.workspace_id = ${scope.workspaceId} and lt.account_id = "accounts"."id")`.mapWith(touches.occurredAt);
+    const rows = await scope.db.select({ account: accounts, lastAt }).from(accounts)
       .where(and(eq(accounts.workspaceId, scope.workspaceId), isNull(accounts.archivedAt), visibleAccountsWhere(scope, viewer)));
     return rows
       .map((r) => touchStatus(r.account, r.lastAt ? new Date(r.lastAt) : null, scope.now, viewer.timezone))
