@@ -11,6 +11,8 @@ import type { CardJson, LarkOutgoing } from './render.ts';
  */
 export interface LarkApi {
   client: lark.Client;
+  /** Token (and app ticket) cache, shared with the event dispatcher. */
+  cache: TokenCache;
   /** Sends to a user (open_id, lands in their p2p chat with the bot) or a chat (chat_id). */
   send(tenantKey: string, receiveIdType: 'open_id' | 'chat_id', receiveId: string, out: LarkOutgoing, uuid?: string): Promise<string | undefined>;
   /** Replies to a message (quoted in the chat). */
@@ -128,6 +130,7 @@ export function createLarkApi(config: LarkConfig, logger: Logger): LarkApi {
 
   return {
     client,
+    cache,
     async send(tenantKey, receiveIdType, receiveId, out, uuid) {
       const res = await call(() => client.im.v1.message.create({
         params: { receive_id_type: receiveIdType },

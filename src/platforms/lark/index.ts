@@ -339,8 +339,8 @@ export async function createLarkPlatform(deps: PlatformDeps): Promise<PlatformAd
   };
   // Verification happens on the raw request below (the SDK re-serialises JSON to check
   // signatures and never checks the verification token), so the dispatchers only route.
-  const dispatcher = new lark.EventDispatcher({ logger: sdkLog, loggerLevel: lark.LoggerLevel.error }).register(handlers);
-  const cardHandler = new lark.CardActionHandler({ logger: sdkLog, loggerLevel: lark.LoggerLevel.error },
+  const dispatcher = new lark.EventDispatcher({ logger: sdkLog, loggerLevel: lark.LoggerLevel.error, cache: api.cache }).register(handlers);
+  const cardHandler = new lark.CardActionHandler({ logger: sdkLog, loggerLevel: lark.LoggerLevel.error, cache: api.cache },
     (data: LegacyCardAction) => onLegacyCard(data));
 
   // ---- webhook ------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import { accounts } from '../../../db/schema/accounts.ts';
 import { outbox } from '../../../db/schema/delivery.ts';
 import { feedback } from '../../../db/schema/feedback.ts';
 import { members } from '../../../db/schema/members.ts';
+import { touches } from '../../../db/schema/touches.ts';
 import { workspaces } from '../../../db/schema/workspaces.ts';
 import { startApp, type App } from '../../../src/app.ts';
 import { loadConfig } from '../../../src/config.ts';
@@ -265,6 +266,17 @@ describe.each(DATABASE_KINDS)('Lark / Feishu platform (%s)', (kind) => {
         value: button.value, formValue, name: 'kam_submit',
       }));
     };
+
+    it('an assistant logs a client touch in Chinese from a p2p chat', async () => {
+      const mark = fake.sent.length;
+      await say({ openId: MEI, text: '跟进 华东制造 电话 "确认了年底订单"' });
+      await deliver();
+      const reply = newSince(mark).find((m) => m.receiveId === MEI)!;
+      expect(reply.text).toContain('已记录');
+      expect(reply.text).toContain('华东制造');
+      const rows = await database.db.select().from(touches).where(eq(touches.accountId, accountId));
+      expect(rows).toHaveLength(1);
+    });
 
     it('a command without arguments opens a form card with a form container and a submit button', async () => {
       const mark = fake.sent.length;
