@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desc, sql } from 'drizzle-orm';
 import { accounts } from '../../db/schema/accounts.ts';
+import { members } from '../../db/schema/members.ts';
 import { touches } from '../../db/schema/touches.ts';
+import { workspaces } from '../../db/schema/workspaces.ts';
 import { DATABASE_KINDS } from '../support/db.ts';
 import { startTestApp, type ConsoleResponse, type TestApp } from '../support/app.ts';
 
@@ -121,6 +123,26 @@ describe.each(DATABASE_KINDS)('client touches (%s)', (kind) => {
     const wang = t.text(await t.say('wang', '/kam touch list'));
     expect(wang).toContain('Discussed the Q1 renewal');
     expect(wang).toContain('确认了交期');
+    const li = t.text(await t.say('li', '/kam touch list'));
+    expect(li).toContain('Kick-off with zoe');
+    expect(li).toContain('节日问候');
+    expect(li).not.toContain('Discussed the Q1 renewal');
+  });
+
+  it('touches of another workspace stay invisible', async () => {
+    const [other] = await t.database.db.insert(workspaces).values({ platform: 'lark', externalId: 'tenant-x', name: 'X' }).returning();
+    const [stranger] = await t.database.db.insert(members).values({ workspaceId: other!.id, externalId: 'ou_x', displayName: 'Stranger', role: 'admin' }).returning();
+    const [secret] = await t.database.db.insert(accounts).values({ workspaceId: other!.id, name: 'Secret Co', cadenceDays: 7 }).returning();
+    const [foreign] = await t.database.db.insert(touches).values({
+      workspaceId: other!.id, accountId: secret!.id, memberId: stranger!.id, kind: 'call', occurredAt: new Date('2026-11-30T01:00:00Z'),
+      summary: 'Confidential call', nextStep: 'Secret step',
+    }).returning();
+    expect(t.text(await t.say('wang', '/kam touch list'))).not.toContain('Confidential call');
+    expect(t.text(await t.say('wang', `/kam touch done ${foreign!.id}`))).toContain(`没有编号为 #${foreign!.id} 的跟进记录`);
+    expect(t.text(await t.click('tom', 'touch.done', String(foreign!.id)))).toContain(`There is no touch #${foreign!.id}`);
+    expect((await t.database.db.select().from(touches).where(sql`${touches.id} = ${foreign!.id}`))[0]!.nextStepDoneAt).toBeNull();
+    const form = await t.submit('wang', 'touch.submit', { account: String(secret!.id), kind: 'call', date: '', summary: 'x' });
+    expect(form.formErrors!.account).toContain('请从列表中选择');
   });
 
   it('completes a next step by command or button, once', async () => {
