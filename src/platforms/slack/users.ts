@@ -48,6 +48,8 @@ export function hintFromUser(userId: string, user: SlackUser): ProfileHint {
  */
 export function createUserDirectory(database: Database, clock: Clock, logger: Logger) {
   const cache = new Map<string, { hint: ProfileHint; at: number }>();
+  // Concurrent events for one user share a single users.info call.
+  const pending = new Map<string, Promise<ProfileHint>>();
 
   async function refreshedRecently(teamId: string, userId: string, now: Date): Promise<boolean> {
     const [row] = await database.db.select({ at: members.profileRefreshedAt }).from(members)
@@ -63,17 +65,25 @@ export function createUserDirectory(database: Database, clock: Clock, logger: Lo
       if (await refreshedRecently(teamId, userId, now)) return { externalId: userId };
       const cached = cache.get(key);
       if (cached && now.getTime() - cached.at < PROFILE_REFRESH_MS) return cached.hint;
-      try {
-        const result = await client.users.info({ user: userId, include_locale: true });
-        const hint = hintFromUser(userId, (result.user ?? {}) as SlackUser);
-        if (cache.size > 10_000) cache.clear();
-        cache.set(key, { hint, at: now.getTime() });
-        return hint;
-      } catch (error) {
-        // Without a profile the member still works; the next event tries again.
-        logger.warn({ teamId, userId, err: error instanceof Error ? error.message : String(error) }, 'users.info failed');
-        return { externalId: userId };
-      }
+      const inflight = pending.get(key);
+      if (inflight) return inflight;
+      const fetching = (async (): Promise<ProfileHint> => {
+        try {
+          const result = await client.users.info({ user: userId, include_locale: true });
+          const hint = hintFromUser(userId, (result.user ?? {}) as SlackUser);
+          if (cache.size > 10_000) cache.clear();
+          cache.set(key, { hint, at: now.getTime() });
+          return hint;
+        } catch (error) {
+          // Without a profile the member still works; the next event tries again.
+          logger.warn({ teamId, userId, err: error instanceof Error ? error.message : String(error) }, 'users.info failed');
+          return { externalId: userId };
+        } finally {
+          pending.delete(key);
+        }
+      })();
+      pending.set(key, fetching);
+      return fetching;
     },
   };
 }

@@ -253,6 +253,26 @@ describe.each(DATABASE_KINDS)('Slack inbound: commands, DMs, mentions, modals, b
     expect(textOf(response('after-uninstall'))).toMatch(/not active/);
   });
 
+  it('profiles come from users.info at most once a day per member', async () => {
+    await s.slack.command({ team: 'T1', user: 'UANN', channel: 'DANN', text: 'whoami' });
+    await s.idle();
+    s.fake.clear();
+    await s.slack.command({ team: 'T1', user: 'UANN', channel: 'DANN', text: 'whoami' });
+    await s.slack.dm('T1', 'UANN', 'whoami');
+    await s.idle();
+    expect(s.fake.callsTo('users.info').filter((c) => c.args.user === 'UANN')).toHaveLength(0);
+    // A day later Ann changed her time zone in Slack: the next contact picks it up.
+    s.fake.users.set('UANN', { id: 'UANN', name: 'ann', real_name: 'Ann Lee', tz: 'Asia/Tokyo', locale: 'en-GB' });
+    s.clock.advanceDays(1);
+    s.clock.advanceMinutes(1);
+    await s.slack.command({ team: 'T1', user: 'UANN', channel: 'DANN', text: 'whoami', responseId: 'ann-tokyo' });
+    await s.slack.command({ team: 'T1', user: 'UANN', channel: 'DANN', text: 'whoami', responseId: 'ann-tokyo-2' });
+    await s.idle();
+    expect(s.fake.callsTo('users.info').filter((c) => c.args.user === 'UANN')).toHaveLength(1);
+    expect(s.fake.callsTo('users.info')[0]!.args.include_locale).toBe('true');
+    expect(textOf(response('ann-tokyo-2'))).toContain('Asia/Tokyo');
+  });
+
   it('the bot token and signing secret never reach the logs', () => {
     const all = s.logs.join('\n');
     expect(all).not.toContain('xoxb-test-token');
