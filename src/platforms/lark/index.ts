@@ -167,7 +167,7 @@ export async function createLarkPlatform(deps: PlatformDeps): Promise<PlatformAd
     const isGroup = msg.chat_type !== 'p2p';
     const parsed = resolveMentions(raw, msg.mentions?.filter((m) => !m.tenant_key || m.tenant_key === tenantKey), await api.botOpenId(tenantKey));
     if (isGroup && !parsed.botMentioned) return;
-    const { hint, isNew } = await profile(tenantKey, openId);
+    const { hint } = await profile(tenantKey, openId);
     const eventKey = `lark:${data.event_id ?? msg.message_id}`;
     const body: InboundBody = isGroup ? { kind: 'command', text: parsed.text } : { kind: 'message', text: parsed.text };
     const origin: Origin = { chatId: msg.chat_id, kind: isGroup ? 'channel' : 'dm', ...(msg.message_id ? { messageId: msg.message_id } : {}) };
@@ -176,7 +176,8 @@ export async function createLarkPlatform(deps: PlatformDeps): Promise<PlatformAd
       conversation: { ref: msg.chat_id, kind: origin.kind }, body, mentions: parsed.mentions, dedupeKey: eventKey,
     });
     if (!outcome.workspace || !outcome.member || outcome.duplicate) return;
-    if (isNew && !isGroup) {
+    if (!isGroup) {
+      // First p2p contact (also for someone who so far was only @mentioned): welcome once.
       await enqueue(outcome.workspace.id, { memberId: outcome.member.id },
         welcomeMessage(outcome.member.locale, outcome.member.displayName, 'dm'), `lark:welcome:${openId}`);
     }
@@ -325,7 +326,7 @@ export async function createLarkPlatform(deps: PlatformDeps): Promise<PlatformAd
 
   // ---- the SDK's dispatchers ----------------------------------------------------------------
 
-  const sdkLog = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} };
+  const sdkLog = sdkLogger(log);
   type Handler = (data: any) => Promise<unknown>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const handlers: Record<string, Handler> = {
     'im.message.receive_v1': (data: MessageReceiveEvent) => onMessage(data),
@@ -339,8 +340,8 @@ export async function createLarkPlatform(deps: PlatformDeps): Promise<PlatformAd
   };
   // Verification happens on the raw request below (the SDK re-serialises JSON to check
   // signatures and never checks the verification token), so the dispatchers only route.
-  const dispatcher = new lark.EventDispatcher({ logger: sdkLog, loggerLevel: lark.LoggerLevel.error, cache: api.cache }).register(handlers);
-  const cardHandler = new lark.CardActionHandler({ logger: sdkLog, loggerLevel: lark.LoggerLevel.error, cache: api.cache },
+  const dispatcher = new lark.EventDispatcher({ logger: sdkLog, loggerLevel: lark.LoggerLevel.warn, cache: api.cache }).register(handlers);
+  const cardHandler = new lark.CardActionHandler({ logger: sdkLog, loggerLevel: lark.LoggerLevel.warn, cache: api.cache },
     (data: LegacyCardAction) => onLegacyCard(data));
 
   // ---- webhook ------------------------------------------------------------------------------
@@ -455,7 +456,7 @@ export async function createLarkPlatform(deps: PlatformDeps): Promise<PlatformAd
       if (config.mode === 'ws') {
         ws = new lark.WSClient({
           appId: config.appId, appSecret: config.appSecret, domain: sdkDomain(config.domain),
-          logger: sdkLogger(log), loggerLevel: lark.LoggerLevel.warn, autoReconnect: true,
+          logger: sdkLog, loggerLevel: lark.LoggerLevel.warn, autoReconnect: true,
         });
         await ws.start({ eventDispatcher: dispatcher });
         log.info('lark: long connection started');
