@@ -1,7 +1,7 @@
 import { TOUCH_KINDS, type Touch } from '../../../db/schema/touches.ts';
 import type { Account } from '../../../db/schema/accounts.ts';
 import type { Translator } from '../../chat/i18n/index.ts';
-import type { Form } from '../../chat/forms.ts';
+import type { Form, FormField } from '../../chat/forms.ts';
 import { mention, message, type Button, type Message } from '../../chat/message.ts';
 import { localDate } from '../../lib/time.ts';
 import { clip } from '../accounts/views.ts';
@@ -70,8 +70,14 @@ export function touchList(t: Translator, rows: TouchRow[], title: string, timezo
     .build();
 }
 
-function accountOptions(accounts: Account[]) {
-  return accounts.slice(0, 100).map((a) => ({ value: String(a.id), label: a.name }));
+/** Slack static selects hold at most 100 options. */
+const MAX_OPTIONS = 100;
+
+function accountField(t: Translator, accounts: Account[], selected: number | undefined): FormField {
+  const options = accounts.slice(0, MAX_OPTIONS).map((a) => ({ value: String(a.id), label: a.name.slice(0, 75) }));
+  // A preset must be one of the options (Slack rejects the view otherwise), e.g. not an archived account.
+  const initial = selected !== undefined && options.some((o) => o.value === String(selected)) ? String(selected) : undefined;
+  return { name: 'account', label: t('touches.account'), kind: 'select', required: true, options, initial };
 }
 
 /** The form for logging a touch (opened by "Log another" or `/kam touch` alone). */
@@ -81,7 +87,7 @@ export function touchForm(t: Translator, accounts: Account[], today: string, sel
     title: t('touches.formTitle'),
     submitLabel: t('common.save'),
     fields: [
-      { name: 'account', label: t('touches.account'), kind: 'select', required: true, options: accountOptions(accounts), initial: selected ? String(selected) : undefined },
+      accountField(t, accounts, selected),
       { name: 'kind', label: t('touches.kindLabel'), kind: 'select', required: true, options: TOUCH_KINDS.map((k) => ({ value: k, label: t(`touches.kind.${k}`) })), initial: 'call' },
       { name: 'date', label: t('touches.date'), kind: 'date', initial: today },
       { name: 'summary', label: t('touches.summary'), kind: 'textarea', required: true, maxLength: TOUCH_LIMITS.summary },
@@ -98,7 +104,7 @@ export function visitForm(t: Translator, accounts: Account[], today: string, sel
     title: t('touches.visitFormTitle'),
     submitLabel: t('common.save'),
     fields: [
-      { name: 'account', label: t('touches.account'), kind: 'select', required: true, options: accountOptions(accounts), initial: selected ? String(selected) : undefined },
+      accountField(t, accounts, selected),
       { name: 'date', label: t('touches.date'), kind: 'date', initial: today },
       { name: 'attendees', label: t('touches.attendees'), kind: 'text', maxLength: TOUCH_LIMITS.attendees, placeholder: t('touches.attendeesPlaceholder') },
       { name: 'needs', label: t('touches.clientNeeds'), kind: 'textarea', maxLength: TOUCH_LIMITS.clientNeeds },
