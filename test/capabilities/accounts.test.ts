@@ -171,6 +171,10 @@ describe.each(DATABASE_KINDS)('accounts (%s)', (kind) => {
     expect(reply).toContain('"frobnicate" is not something account can do');
     expect(reply).toContain('Usage: /kam account');
     expect(t.text(await t.say('tom', '/kam account show Acme Corp please'))).toContain('I didn\'t expect "please" here');
+    expect(t.text(await t.say('tom', '/kam help account'))).toContain('/kam account add "Acme Corp" tier=A assistant=@tom');
+    const help = t.text(await t.say('mei', '/kam 帮助 跟进'));
+    expect(help).toContain('/kam 跟进 <客户> <电话|邮件|拜访|会议|问候|活动|其他>');
+    expect(t.text(await t.say('mei', '/kam 帮助'))).toMatch(/account \(客户\)[\s\S]*touch \(跟进\)[\s\S]*visit \(拜访\)/);
     // An account name alone shows the account.
     expect(t.text(await t.say('tom', '/kam account acme corp'))).toContain('Tier: A');
   });

@@ -101,6 +101,7 @@ export const accountService = {
     return row?.lastAt ? new Date(row.lastAt) : null;
   },
 
+  /** Changes assistant, cadence, notes, tier or archive state of one account. */
   async update(scope: Scope, account: Account, patch: Partial<Pick<Account, 'assistantId' | 'cadenceDays' | 'notes' | 'archivedAt' | 'tier'>>): Promise<Account> {
     const [row] = await scope.db.update(accounts).set(patch)
       .where(and(eq(accounts.workspaceId, scope.workspaceId), eq(accounts.id, account.id))).returning();
