@@ -50,6 +50,8 @@ export class FakeSlack {
   private server?: Server;
   private ts = 1_700_000_000;
   url = '';
+  /** What apps.connections.open hands out (a FakeSlackSocket URL) for Socket Mode. */
+  socketUrl = '';
 
   constructor(options: { tokens?: Record<string, string>; users?: FakeSlackUser[] } = {}) {
     for (const [token, team] of Object.entries(options.tokens ?? { 'xoxb-test-token': 'T1' })) this.tokens.set(token, team);
@@ -126,6 +128,9 @@ export class FakeSlack {
       return { status: 200, body: { ok: false, error: failure.error } };
     }
     if (method === 'oauth.v2.access') return { status: 200, body: this.oauthAccess(args) };
+    if (method === 'apps.connections.open') {
+      return { status: 200, body: token?.startsWith('xapp-') && this.socketUrl ? { ok: true, url: this.socketUrl } : { ok: false, error: 'invalid_auth' } };
+    }
     const team = token ? this.tokens.get(token) : undefined;
     if (!team) return { status: 200, body: { ok: false, error: 'invalid_auth' } };
     return { status: 200, body: this.answer(method, args, team) };

@@ -121,6 +121,16 @@ export async function createSlackPlatform(deps: PlatformDeps): Promise<SlackPlat
     convoStore: false,
   });
 
+  // Work after an ack keeps running; track it so shutdown (and tests) can wait for it, in
+  // HTTP and Socket Mode alike.
+  const inflight = new Set<Promise<unknown>>();
+  app.use(async ({ next }) => {
+    const work = next();
+    inflight.add(work);
+    try { await work; } finally { inflight.delete(work); }
+  });
+  const settle = async () => { while (inflight.size) await Promise.allSettled(inflight); };
+
   // ---- inbound ------------------------------------------------------------------------------
 
   async function handle(client: WebClient, teamId: string, userId: string, conversation: ConversationRef, body: InboundBody, extra: { dedupeKey?: string; mentionIds?: string[]; teamName?: string } = {}): Promise<Outcome> {
@@ -355,7 +365,11 @@ export async function createSlackPlatform(deps: PlatformDeps): Promise<SlackPlat
     async stop() {
       if (httpReceiver) await httpReceiver.stop();
       else await app.stop();
+      await settle();
     },
-    async idle() { await httpReceiver?.idle(); },
+    async idle() {
+      await httpReceiver?.idle();
+      await settle();
+    },
   };
 }

@@ -6,6 +6,7 @@ import { loadConfig } from '../../../src/config.ts';
 import type { SlackPlatform } from '../../../src/platforms/slack/index.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
 import { FakeSlack, type FakeSlackUser } from '../../fakes/fake-slack.ts';
+import { FakeSlackSocket } from '../../fakes/fake-slack-socket.ts';
 import { SlackRequests } from '../../fakes/fake-slack-requests.ts';
 import { freshDatabase } from '../../support/db.ts';
 
@@ -26,6 +27,8 @@ export interface SlackTestApp {
   fake: FakeSlack;
   slack: SlackRequests;
   platform: SlackPlatform;
+  /** The Socket Mode endpoint, when started with `{ socketMode: true }`. */
+  socket?: FakeSlackSocket;
   /** Every log line the app wrote (debug and up). */
   logs: string[];
   /** Waits until everything the app started after its acks has finished. */
@@ -37,8 +40,10 @@ export interface SlackTestApp {
  * Starts the real app with only the Slack platform, pointed at a fake Slack Web API, on a fresh
  * database and a fake clock. Requests are signed against that clock.
  */
-export async function startSlackApp(kind: 'pglite' | 'postgres', env: Record<string, string> = {}, start = '2026-11-30T02:00:00Z'): Promise<SlackTestApp> {
+export async function startSlackApp(kind: 'pglite' | 'postgres', env: Record<string, string> = {}, start = '2026-11-30T02:00:00Z', options: { socketMode?: boolean } = {}): Promise<SlackTestApp> {
   const fake = await new FakeSlack({ users: PEOPLE }).start();
+  const socket = options.socketMode ? await new FakeSlackSocket().start() : undefined;
+  if (socket) { fake.socketUrl = socket.url; env = { SLACK_APP_TOKEN: 'xapp-1-A0KAMBOT-1-test', ...env }; }
   const clock = new FakeClock(start);
   const database = await freshDatabase(kind);
   const merged: Record<string, string> = {
@@ -57,11 +62,12 @@ export async function startSlackApp(kind: 'pglite' | 'postgres', env: Record<str
   const platform = app.platforms.find((p) => p.name === 'slack') as SlackPlatform;
   const slack = new SlackRequests(app.url, SIGNING_SECRET, () => clock.now(), (id) => fake.responseUrl(id));
   return {
-    app, clock, database, fake, slack, platform, logs,
+    app, clock, database, fake, slack, platform, logs, socket,
     idle: () => platform.idle(),
     async close() {
       await app.close();
       await database.close();
+      await socket?.close();
       await fake.close();
     },
   };
@@ -82,4 +88,15 @@ export function textOf(payload: Record<string, unknown> | undefined): string {
   walk(payload.blocks);
   if (payload.view) walk((payload.view as Record<string, unknown>).blocks);
   return parts.join('\n');
+}
+
+/** Polls until `check` returns something truthy (for work with no request to wait on, e.g. Socket Mode). */
+export async function until<T>(check: () => T | Promise<T>, what: string, timeoutMs = 15_000): Promise<NonNullable<T>> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
