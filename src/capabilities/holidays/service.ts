@@ -206,7 +206,7 @@ export async function logGreetingTouch(scope: Scope, memberId: number, accountId
   const [touch] = await scope.db.insert(touches).values({
     workspaceId: scope.workspaceId, accountId, memberId, kind: 'greeting', occurredAt: scope.now, summary, createdAt: scope.now,
   }).returning({ id: touches.id });
-  await scope.db.update(greetingLogs).set({ touchId: touch!.id }).where(eq(greetingLogs.id, log.id));
+  await scope.db.update(greetingLogs).set({ touchId: touch!.id }).where(and(eq(greetingLogs.workspaceId, scope.workspaceId), eq(greetingLogs.id, log.id)));
   return touch!.id;
 }
 

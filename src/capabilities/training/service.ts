@@ -132,7 +132,8 @@ export const trainingService = {
     const invite = await this.invite(scope, sessionId, memberId);
     if (!invite) return 'notInvited';
     if (invite.rsvp === answer) return 'same';
-    await scope.db.update(trainingInvites).set({ rsvp: answer, rsvpAt: scope.now }).where(eq(trainingInvites.id, invite.id));
+    await scope.db.update(trainingInvites).set({ rsvp: answer, rsvpAt: scope.now })
+      .where(and(eq(trainingInvites.workspaceId, scope.workspaceId), eq(trainingInvites.id, invite.id)));
     return 'changed';
   },
 
