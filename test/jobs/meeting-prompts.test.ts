@@ -64,6 +64,13 @@ describe.each(DATABASE_KINDS)('weekly meeting prompts, answers and agenda (%s)',
     const empty = await t.submit('amy', 'meeting.answers', { progress: '', clientNeeds: '', blockers: '', plan: '', help: '' }, state);
     expect(Object.values(empty.formErrors ?? {}).join(' ')).toContain('at least one');
     expect(t.text(await t.submit('tom', 'meeting.answers', { progress: 'x' }, state))).toContain('someone else');
+    // The Answer button on raj's prompt opens the form with his DM answers filled in.
+    const res = await fetch(`${t.app.url}/console/api/conversations?user=raj`);
+    const entries = ((await res.json()) as { entries: Array<{ message?: { blocks: Array<{ buttons?: Array<{ action: string; value?: string }> }> } }> }).entries;
+    const button = entries.flatMap((e) => e.message?.blocks ?? []).flatMap((b) => b.buttons ?? []).find((b) => b.action === 'meeting.answer')!;
+    const clicked = await t.click('raj', 'meeting.answer', button.value);
+    expect(JSON.stringify(clicked.forms[0])).toContain('Closed two renewals');
+    expect(t.text(await t.click('tom', 'meeting.answer', button.value))).toContain('someone else');
     // amy changes her mind and leaves it unanswered: nothing saved so far.
     const agenda = t.text(await t.say('wang', '/kam meeting agenda'));
     expect(agenda).toContain('Closed two renewals');
