@@ -154,6 +154,12 @@ describe.each(DATABASE_KINDS)('accounts (%s)', (kind) => {
     expect(t.text(await t.say('tom', '/kam account list'))).not.toContain('上海贸易');
     expect(t.text(await t.say('tom', '/kam touch 上海贸易 call "hi"'))).toContain('can\'t find an account');
     expect(t.text(await t.say('wang', '/kam account add 上海贸易'))).toContain('已归档的客户中已有');
+    expect(t.text(await t.say('tom', '/kam account restore 上海贸易'))).toContain('Only managers');
+    expect(t.text(await t.say('li', '/kam account restore 上海贸易'))).toContain('not one of your accounts');
+    expect(t.text(await t.say('wang', '/kam 客户 恢复 Globex'))).toContain('没有名为“Globex”的已归档客户');
+    expect(t.text(await t.say('wang', '/kam 客户 恢复 上海贸易'))).toContain('上海贸易 已恢复');
+    expect(t.text(await t.say('tom', '/kam account list'))).toContain('上海贸易');
+    await t.say('wang', '/kam 客户 归档 上海贸易');
   });
 
   it('never shows accounts of another workspace', async () => {

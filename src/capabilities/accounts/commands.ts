@@ -9,7 +9,7 @@ import { ephemeral } from '../../chat/reply.ts';
 import { localDate } from '../../lib/time.ts';
 import { looksLikeMember, requireRole, resolveMemberArg } from '../team/access.ts';
 import { messages } from './i18n.ts';
-import { findAccountByName, takeAccountFromTokens } from './lookup.ts';
+import { canWorkOnAccount, findAccountByName, takeAccountFromTokens } from './lookup.ts';
 import { ACCOUNT_LIMITS, accountService, touchStatus } from './service.ts';
 import { accountAdded, accountCard, accountList } from './views.ts';
 
@@ -24,6 +24,7 @@ const SUBCOMMANDS = {
   cadence: ['cadence', 'frequency', '频率'],
   notes: ['notes', 'note', '备注'],
   archive: ['archive', '归档'],
+  restore: ['restore', 'unarchive', '恢复'],
 } as const;
 
 function parseTier(ctx: CommandContext, raw: string | undefined): Tier | undefined {
@@ -171,6 +172,18 @@ async function archive(ctx: CommandContext, args: Args) {
   return ephemeral(message().text(ctx.t('accounts.archived', { name: account.name })).build());
 }
 
+/** Undoes an archive: archived accounts are found by exact name (no suggestions to leak). */
+async function restore(ctx: CommandContext, args: Args) {
+  requireRole(ctx, 'manager');
+  const typed = args.rest();
+  if (!typed) throw new UserError('accounts.nameRequired', {}, USAGE);
+  const account = await accountService.findAnyByName(ctx.scope, typed);
+  if (!account || !account.archivedAt) throw new UserError('accounts.notArchived', { name: typed.slice(0, 80) }, USAGE);
+  if (!(await canWorkOnAccount(ctx.scope, ctx.member, account))) throw new UserError('accounts.notYours', { name: account.name });
+  await accountService.update(ctx.scope, account, { archivedAt: null });
+  return ephemeral(message().text(ctx.t('accounts.restored', { name: account.name })).build());
+}
+
 async function run(ctx: CommandContext, args: Args) {
   const sub = args.peek()?.toLowerCase();
   const is = (words: readonly string[]) => sub !== undefined && words.includes(sub);
@@ -188,6 +201,7 @@ async function run(ctx: CommandContext, args: Args) {
   if (is(SUBCOMMANDS.cadence)) return cadence(ctx, args);
   if (is(SUBCOMMANDS.notes)) return notes(ctx, args);
   if (is(SUBCOMMANDS.archive)) return archive(ctx, args);
+  if (is(SUBCOMMANDS.restore)) return restore(ctx, args);
   throw new UserError('accounts.unknownSubcommand', { value: sub.slice(0, 40) }, USAGE);
 }
 
