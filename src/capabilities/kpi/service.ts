@@ -70,6 +70,8 @@ export interface KpiSnapshot {
 export interface ComputeOptions {
   /** Currency for sales figures; defaults to the bonus rules' currency, else CNY. */
   currency?: string;
+  /** Member time zones when the caller already has them (saves one statement). */
+  timezones?: Map<number, string>;
 }
 
 interface MemberPeriods {
@@ -265,22 +267,31 @@ const round1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 1
 /**
  * Computes KPI snapshots for many members at once. Each member's period (week, month, quarter)
  * is the one containing `at` in THEIR time zone. Issues a fixed number of statements however
- * many members are asked for: members, targets, currency, then one per metric family
+ * many members are asked for: members (unless `options.timezones` is given), targets, then one per metric family
  * (touches+visits, CSAT, complaints, sales, reports, coverage).
  */
 export async function computeKpis(scope: Scope, memberIds: number[], periodKind: KpiPeriodKind, at: Date, options: ComputeOptions = {}): Promise<Map<number, KpiSnapshot>> {
   const result = new Map<number, KpiSnapshot>();
   const ids = [...new Set(memberIds)];
   if (!ids.length) return result;
-  const people = await scope.db.select({ id: members.id, timezone: members.timezone }).from(members)
-    .where(and(eq(members.workspaceId, scope.workspaceId), inArray(members.id, ids)));
+  const people = options.timezones && ids.every((id) => options.timezones!.has(id))
+    ? ids.map((id) => ({ id, timezone: options.timezones!.get(id)! }))
+    : await scope.db.select({ id: members.id, timezone: members.timezone }).from(members)
+      .where(and(eq(members.workspaceId, scope.workspaceId), inArray(members.id, ids)));
   if (!people.length) return result;
-  const params = people.map((p) => periodsFor(p.id, p.timezone, periodKind, at));
+  // Members in the same zone share their periods: compute each zone once.
+  const byZone = new Map<string, MemberPeriods>();
+  const params = people.map((p) => {
+    let zone = byZone.get(p.timezone);
+    if (!zone) { zone = periodsFor(0, p.timezone, periodKind, at); byZone.set(p.timezone, zone); }
+    return { ...zone, memberId: p.id };
+  });
   const ws = scope.workspaceId;
   const db = scope.db;
   const p = paramsRelation(params);
-
-  const currency = options.currency ?? await kpiCurrency(scope);
+  const currencySql = options.currency !== undefined
+    ? sql`${options.currency}::text`
+    : sql`coalesce((select br.currency from bonus_rules br where br.workspace_id = ${ws}), 'CNY')`;
   const [targets, touchRows, csatRows, complaintRows, salesRows, reportRows, coverageRows] = await Promise.all([
     getTargets(scope, ids, periodKind),
     queryRows<Row>(db, sql`
@@ -320,9 +331,11 @@ export async function computeKpis(scope: Scope, memberIds: number[], periodKind:
       select p.member_id,
         coalesce(sum(s.amount_minor) filter (where s.month >= p.ms and s.month < p.me), 0)::text as cur,
         coalesce(sum(s.amount_minor) filter (where s.month >= p.pms and s.month < p.pme), 0)::text as prev,
-        coalesce(sum(s.amount_minor) filter (where s.month >= p.lys and s.month < p.lye), 0)::text as ly
+        coalesce(sum(s.amount_minor) filter (where s.month >= p.lys and s.month < p.lye), 0)::text as ly,
+        min(cur.code) as currency
       from ${salesRelation(params)}
-      left join sales s on s.workspace_id = ${ws} and s.member_id = p.member_id and s.currency = ${currency}
+      cross join (select ${currencySql} as code) cur
+      left join sales s on s.workspace_id = ${ws} and s.member_id = p.member_id and s.currency = cur.code
         and ((s.month >= p.lys and s.month < p.lye) or (s.month >= p.pms and s.month < p.me))
       group by p.member_id`),
     queryRows<Row>(db, sql`
@@ -357,6 +370,7 @@ export async function computeKpis(scope: Scope, memberIds: number[], periodKind:
     const sr = salesBy.get(m.memberId);
     const rr = reportBy.get(m.memberId) ?? {};
     const vr = coverageBy.get(m.memberId) ?? {};
+    const currency = options.currency ?? String(sr?.currency ?? 'CNY');
     const sales = m.months ? (() => {
       const amountMinor = BigInt(String(sr?.cur ?? '0'));
       const previousMinor = BigInt(String(sr?.prev ?? '0'));
