@@ -11,7 +11,7 @@ import { members } from '../../db/schema/members.ts';
 import { progressReports } from '../../db/schema/reports.ts';
 import { touches } from '../../db/schema/touches.ts';
 import { buildDigests, digestJob } from '../../src/jobs/digest.ts';
-import { memberId, runAt, workspaceId } from '../jobs/meeting-support.ts';
+import { jobContext, memberId, runAt, workspaceId } from '../jobs/meeting-support.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { DATABASE_KINDS } from '../support/db.ts';
 
@@ -105,6 +105,15 @@ describe.each(DATABASE_KINDS)('manager weekly digest (%s)', (kind) => {
     expect((await runAt(t, digestJob, '2026-12-07T00:31:00Z')).enqueued).toBe(0);
     expect((await runAt(t, digestJob, '2026-12-08T00:31:00Z')).enqueued).toBe(1);
     expect((await t.inbox('wang')).filter((e) => e.includes('2026-W49'))).toHaveLength(1);
+  });
+
+  it('two scheduler instances running at the same moment send one digest', async () => {
+    t.clock.set('2026-12-14T00:31:00Z');
+    const ctx = jobContext(t);
+    const reports = await Promise.all([digestJob.run(ctx, { now: t.clock.now() }), digestJob.run(jobContext(t), { now: t.clock.now() })]);
+    expect(reports.reduce((n, r) => n + r.enqueued, 0)).toBe(1);
+    await t.deliver();
+    expect((await t.inbox('wang')).filter((e) => e.includes('2026-W50'))).toHaveLength(1);
   });
 
   it('builds many digests with a fixed number of SQL statements', async () => {
