@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows, sql } from '../../../db/client.ts';
+import { message, mention } from '../../../src/chat/message.ts';
+import { createOutbox } from '../../../src/delivery/outbox.ts';
 import { DATABASE_KINDS } from '../../support/db.ts';
 import { startSlackApp, textOf, type SlackTestApp } from './support.ts';
 
@@ -74,5 +76,16 @@ describe.each(DATABASE_KINDS)('Slack delivery through the outbox (%s)', (kind) =
     s.clock.advance(60 * 60_000);
     expect(await s.app.delivery.runOnce()).toBe(0);
     expect(postsTo('UOTHER')).toHaveLength(queued);
+  });
+
+  it('a post to a channel renders mentions natively and records the message reference', async () => {
+    const [ws] = await queryRows<{ id: number }>(s.database.db, sql`select id from workspaces where platform = 'slack' and external_id = 'T1'`);
+    const [ann] = await queryRows<{ id: number }>(s.database.db, sql`select id from members where external_id = 'UBOSS' and workspace_id = ${ws!.id}`);
+    const scope = { db: s.database.db, workspaceId: ws!.id, now: s.clock.now() };
+    await createOutbox().enqueue(scope, { conversation: 'C1TEAM' }, message().header('Kudos').text(`**Great work**, ${mention(ann!.id)}!`).build(), 'test:channel-post');
+    expect(await s.app.delivery.runOnce()).toBe(1);
+    const post = postsTo('C1TEAM')[0]!.args;
+    expect(textOf(post)).toContain('*Great work*, <@UBOSS>!');
+    expect(String(post.text)).toContain('<@UBOSS>');
   });
 });

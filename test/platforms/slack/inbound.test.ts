@@ -253,6 +253,33 @@ describe.each(DATABASE_KINDS)('Slack inbound: commands, DMs, mentions, modals, b
     expect(textOf(response('after-uninstall'))).toMatch(/not active/);
   });
 
+  it('every registered command reaches the chat layer from Slack and gets an answer', async () => {
+    const names = s.app.runtime.registry.commands.map((c) => c.name);
+    expect(names).toEqual(expect.arrayContaining(['help', 'team', 'touch', 'feedback', 'home']));
+    const silent: string[] = [];
+    const broken: string[] = [];
+    for (const name of names) {
+      s.fake.clear();
+      await s.slack.command({ team: 'T1', user: 'UBOSS', channel: 'DBOSS', text: name, responseId: `every-${name}` });
+      await s.idle();
+      const answer = response(`every-${name}`);
+      if (!answer && !s.fake.callsTo('views.open').length && !s.fake.callsTo('chat.postMessage').length) silent.push(name);
+      if (answer && /抱歉，我们这边出了点问题|something went wrong on our side/.test(textOf(answer))) broken.push(name);
+    }
+    expect(silent).toEqual([]);
+    expect(broken).toEqual([]);
+  });
+
+  it('a button whose answer replaces the original updates that message in place', async () => {
+    await s.slack.command({ team: 'T1', user: 'UANN', channel: 'DANN', text: 'home', responseId: 'home-msg' });
+    await s.idle();
+    const refresh = ((response('home-msg')?.blocks ?? []) as Block[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'home.refresh');
+    expect(refresh).toBeDefined();
+    await s.slack.click({ team: 'T1', user: 'UANN', channel: 'DANN', actionId: refresh!.action_id!, value: refresh!.value, messageTs: '1700000999.000100', responseId: 'home-refresh' });
+    await s.idle();
+    expect(response('home-refresh')).toMatchObject({ replace_original: true, response_type: 'ephemeral' });
+  });
+
   it('profiles come from users.info at most once a day per member', async () => {
     await s.slack.command({ team: 'T1', user: 'UANN', channel: 'DANN', text: 'whoami' });
     await s.idle();
