@@ -93,6 +93,11 @@ export class FakeLark {
     }
   }
 
+  /** Expires every token issued so far (as Lark does after two hours). */
+  revokeTokens(): void {
+    this.validTokens.clear();
+  }
+
   /** Messages sent to a user's p2p chat (receive_id_type open_id). */
   toUser(openId: string): SentMessage[] {
     return this.sent.filter((m) => m.receiveIdType === 'open_id' && m.receiveId === openId);

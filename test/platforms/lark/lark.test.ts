@@ -390,6 +390,19 @@ describe.each(DATABASE_KINDS)('Lark / Feishu platform (%s)', (kind) => {
     });
   });
 
+  it('an expired tenant_access_token is fetched again and the message still arrives once', async () => {
+    await deliver();
+    const issued = fake.tokensIssued;
+    fake.revokeTokens();
+    const mark = fake.sent.length;
+    await say({ openId: WANG, text: 'whoami', eventId: 'ev_token_expired_1' });
+    await deliver();
+    clock.advance(10_000);
+    await deliver();
+    expect(fake.tokensIssued).toBeGreaterThan(issued);
+    expect(newSince(mark).filter((m) => m.text.includes('你是 王丽'))).toHaveLength(1);
+  });
+
   it('a rate-limited send is retried after x-ogw-ratelimit-reset and delivered once; a 5xx is retried; a bad chat is given up', async () => {
     await deliver();
     fake.failNext(1, { status: 429, headers: { 'x-ogw-ratelimit-reset': '7' } });
