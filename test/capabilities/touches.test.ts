@@ -159,6 +159,21 @@ describe.each(DATABASE_KINDS)('client touches (%s)', (kind) => {
     expect(plain.replies.length).toBe(1);
   });
 
+  it('deletes a mistaken touch: its author or an admin, nobody else', async () => {
+    await t.say('li', '/kam touch Initech call "Wrong account, oops"');
+    const mistaken = await lastTouch(t);
+    const before = await touchCount(t);
+    expect(t.text(await t.say('zoe', `/kam touch delete ${mistaken.id}`))).toContain(`Only the person who logged #${mistaken.id}`);
+    expect(t.text(await t.say('tom', `/kam touch delete ${mistaken.id}`))).toContain('not one of your accounts');
+    expect(await touchCount(t)).toBe(before);
+    expect(t.text(await t.say('li', `/kam touch delete #${mistaken.id}`))).toContain(`Deleted #${mistaken.id} (Call with Initech)`);
+    expect(await touchCount(t)).toBe(before - 1);
+    expect(t.text(await t.say('li', `/kam touch delete ${mistaken.id}`))).toContain(`There is no touch #${mistaken.id}`);
+    await t.say('zoe', '/kam touch Initech email "Sent by zoe"');
+    const zoes = await lastTouch(t);
+    expect(t.text(await t.say('wang', `/kam 跟进 删除 ${zoes.id}`))).toContain(`已删除 #${zoes.id}`);
+  });
+
   it('"Log another" opens a form preset to the account; the form logs a touch', async () => {
     const acme = await accountId(t, 'Acme Corp');
     const opened = await t.click('tom', 'touch.another', String(acme));

@@ -18,6 +18,7 @@ const VISIT = 'visit';
 
 const SUB_LIST = ['list', 'ls', '列表'];
 const SUB_DONE = ['done', 'complete', '完成'];
+const SUB_DELETE = ['delete', 'undo', 'remove', '删除', '撤销'];
 const PERIOD_WORDS: Record<string, 'week' | 'month'> = { week: 'week', '本周': 'week', '周': 'week', month: 'month', '本月': 'month', '月': 'month' };
 
 const OPT = {
@@ -82,8 +83,8 @@ async function listTouches(ctx: CommandContext, args: Args) {
   return ephemeral(touchList(ctx.t, rows, account ? `${title} · ${account.name}` : title, ctx.member.timezone));
 }
 
-/** Completes a touch's next step (command and button share this). */
-async function completeNextStep(ctx: CommandContext, rawId: string | undefined) {
+/** A touch by a typed id (#12 or 12) on an account the member may work on. */
+async function touchArg(ctx: CommandContext, rawId: string | undefined) {
   const id = rawId?.trim().replace(/^[#＃]/, '');
   if (!id) throw new UserError('touches.idRequired', {}, TOUCH);
   if (!/^\d{1,9}$/.test(id)) throw new UserError('touches.unknownTouch', { id: id.slice(0, 20) }, TOUCH);
@@ -91,6 +92,20 @@ async function completeNextStep(ctx: CommandContext, rawId: string | undefined) 
   if (!touch) throw new UserError('touches.unknownTouch', { id }, TOUCH);
   const account = await getAccount(ctx.scope, touch.accountId);
   if (!account || !(await canWorkOnAccount(ctx.scope, ctx.member, account))) throw new UserError('accounts.notYours', { name: account?.name ?? '' });
+  return { id, touch, account };
+}
+
+/** Deletes a mistaken touch: only its author, or an admin. */
+async function deleteTouch(ctx: CommandContext, rawId: string | undefined) {
+  const { touch, account } = await touchArg(ctx, rawId);
+  if (touch.memberId !== ctx.member.id && ctx.member.role !== 'admin') throw new UserError('touches.notYourTouch', { id: touch.id });
+  await touchService.remove(ctx.scope, touch);
+  return ephemeral(message().text(ctx.t('touches.deleted', { id: touch.id, kind: ctx.t(`touches.kind.${touch.kind}`), name: account.name })).build());
+}
+
+/** Completes a touch's next step (command and button share this). */
+async function completeNextStep(ctx: CommandContext, rawId: string | undefined) {
+  const { id, touch, account } = await touchArg(ctx, rawId);
   if (!touch.nextStep) throw new UserError('touches.noNextStep', { id });
   const done = await touchService.completeNextStep(ctx.scope, touch);
   const key = done ? 'touches.nextStepDone' : 'touches.nextStepAlreadyDone';
@@ -101,11 +116,11 @@ async function touchCommand(ctx: CommandContext, args: Args) {
   const sub = args.peek()?.toLowerCase();
   if (sub === undefined) return openTouchForm(ctx, undefined);
   if (SUB_LIST.includes(sub)) { args.shift(); return listTouches(ctx, args); }
-  if (SUB_DONE.includes(sub)) {
+  if (SUB_DONE.includes(sub) || SUB_DELETE.includes(sub)) {
     args.shift();
     const id = args.shift();
     if (args.length) throw new UserError('error.extraArguments', { value: args.rest().slice(0, 40) }, TOUCH);
-    return completeNextStep(ctx, id);
+    return SUB_DONE.includes(sub) ? completeNextStep(ctx, id) : deleteTouch(ctx, id);
   }
   return logTouch(ctx, args);
 }

@@ -81,6 +81,13 @@ export const touchService = {
     return rows;
   },
 
+  /** Deletes one touch (a mistaken entry); returns false when it was already gone. */
+  async remove(scope: Scope, touch: Touch): Promise<boolean> {
+    const rows = await scope.db.delete(touches)
+      .where(and(eq(touches.workspaceId, scope.workspaceId), eq(touches.id, touch.id))).returning({ id: touches.id });
+    return rows.length > 0;
+  },
+
   /** Marks a touch's next step done; undefined when it was already done (double click). */
   async completeNextStep(scope: Scope, touch: Touch): Promise<Touch | undefined> {
     const [row] = await scope.db.update(touches).set({ nextStepDoneAt: scope.now })
