@@ -8,7 +8,7 @@ import type { Capability, HandlerResult } from '../../chat/registry.ts';
 import { ephemeral } from '../../chat/reply.ts';
 import { formatClockTime, localDate, parseClockTime, parseUserDate, zonedTimeToInstant } from '../../lib/time.ts';
 import { checkBadges } from '../badges/service.ts';
-import { canActOn, looksLikeMember, requireCanActOn, requireRole, resolveMemberArg } from '../team/access.ts';
+import { canActOn, isLead, looksLikeMember, requireCanActOn, requireRole, resolveMemberArg } from '../team/access.ts';
 import { getMember } from '../team/directory.ts';
 import { teamService } from '../team/service.ts';
 import { messages } from './i18n.ts';
@@ -20,7 +20,7 @@ const USAGE = 'training';
 async function progressFor(ctx: CommandContext, target: Member) {
   const entries = await trainingService.checklist(ctx.scope, target.id);
   const upcoming = await trainingService.upcomingFor(ctx.scope, target.id);
-  return progressCard(ctx.t, target.id === ctx.member.id, target.id, entries, upcoming, ctx.member.timezone, localDate(ctx.scope.now, target.timezone));
+  return progressCard(ctx.t, target.id === ctx.member.id, target.id, entries, upcoming, ctx.member.timezone, localDate(ctx.scope.now, target.timezone), isLead(target));
 }
 
 function findEntry(ctx: CommandContext, entries: ChecklistEntry[], typed: string): ChecklistEntry | undefined {

@@ -18,13 +18,13 @@ export function formatWhen(at: Date, timezone: string): string {
 /** A member's onboarding progress with a "Mark done" button per open item, and upcoming sessions. */
 export function progressCard(
   t: Translator, ownView: boolean, memberId: number, entries: ChecklistEntry[],
-  upcoming: Array<{ session: TrainingSession; invite: TrainingInvite }>, viewerTimezone: string, memberToday: string,
+  upcoming: Array<{ session: TrainingSession; invite: TrainingInvite }>, viewerTimezone: string, memberToday: string, isLead = false,
 ): Message {
   const done = entries.filter((e) => e.assignment.completedAt).length;
   const b = message().header(ownView
-    ? t('training.progressMine', { done, total: entries.length })
+    ? (entries.length ? t('training.progressMine', { done, total: entries.length }) : t('training.titleMine'))
     : t('training.progressTitle', { name: mention(memberId), done, total: entries.length }));
-  if (!entries.length) b.text(t('training.noChecklist'));
+  if (!entries.length) b.text(ownView && isLead ? t('training.leadHint') : t('training.noChecklist'));
   const lines = entries.map((e, i) => {
     const title = itemTitle(t, e.item);
     if (e.assignment.completedAt) {
