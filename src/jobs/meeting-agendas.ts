@@ -22,7 +22,7 @@ async function run(ctx: JobContext, options: JobRunOptions): Promise<JobRunRepor
     respectQuietHours: false,
     dueTime(member, date) {
       const slot = slotOf(member);
-      if (!options.force && weekdayOf(date) !== slot.weekday) return null;
+      if (!slot || (!options.force && weekdayOf(date) !== slot.weekday)) return null;
       return { minutes: Math.max(0, slot.minutes - AGENDA_LEAD_MINUTES), periodKey: date };
     },
   });
@@ -31,7 +31,7 @@ async function run(ctx: JobContext, options: JobRunOptions): Promise<JobRunRepor
   const runs: JobRunWrite[] = [];
   for (const [workspaceId, leads] of groupBy(members, (m) => m.workspaceId)) {
     const meetings: MeetingRef[] = leads.map((m) => ({
-      managerId: m.memberId, date: m.localDate, at: zonedTimeToInstant(m.localDate, formatClockTime(slotOf(m).minutes), m.timezone)!,
+      managerId: m.memberId, date: m.localDate, at: zonedTimeToInstant(m.localDate, formatClockTime(slotOf(m)!.minutes), m.timezone)!,
     }));
     const agendas = await meetingsService.buildAgendas({ db: db as Db, workspaceId, now: options.now }, meetings);
     for (const lead of leads) {

@@ -1,8 +1,6 @@
 import { queryRows, sql, type Db } from '../../db/client.ts';
 import type { Role } from '../../db/schema/members.ts';
-import {
-  DEFAULT_MEETING_MINUTES, DEFAULT_MEETING_WEEKDAY, nextMeeting, PROMPT_LOCAL_MINUTES, type MeetingRef, type MeetingSlot,
-} from '../capabilities/meetings/service.ts';
+import { meetingSlotFrom, nextMeeting, PROMPT_LOCAL_MINUTES, type MeetingRef, type MeetingSlot } from '../capabilities/meetings/service.ts';
 import { formatWhen, promptMessage } from '../capabilities/meetings/views.ts';
 import { addDays, localDate, zonedTimeToInstant } from '../lib/time.ts';
 import { findDueMembers, loadScheduleMembers, memberSubject, previousWorkingDay, workingDays, type ScheduleMember } from './due.ts';
@@ -11,9 +9,9 @@ import type { JobContext, JobDefinition, JobRunOptions, JobRunReport, PreviewMes
 
 export const MEETING_PROMPTS_JOB = 'meeting-prompts';
 
-/** A manager's weekly meeting slot from their schedule settings (default Monday 10:00). */
-export function slotOf(manager: Pick<ScheduleMember, 'meetingWeekday' | 'meetingMinutes'>): MeetingSlot {
-  return { weekday: manager.meetingWeekday ?? DEFAULT_MEETING_WEEKDAY, minutes: manager.meetingMinutes ?? DEFAULT_MEETING_MINUTES };
+/** A manager's weekly meeting slot from their schedule settings (default Monday 10:00; null = off). */
+export function slotOf(manager: Pick<ScheduleMember, 'meetingWeekday' | 'meetingMinutes'>): MeetingSlot | null {
+  return meetingSlotFrom(manager.meetingWeekday, manager.meetingMinutes);
 }
 
 export interface TeamCalendar {
@@ -47,13 +45,14 @@ export function isWorkingDay(days: Map<string, boolean> | undefined, date: strin
  */
 export function meetingPromptedOn(calendar: TeamCalendar, assistant: ScheduleMember, date: string, force = false): MeetingRef | null {
   const manager = assistant.managerId === null ? undefined : calendar.leads.get(assistant.managerId);
-  if (!manager || manager.workspaceId !== assistant.workspaceId) return null;
+  const slot = manager && slotOf(manager);
+  if (!manager || !slot || manager.workspaceId !== assistant.workspaceId) return null;
   const days = calendar.days.get(assistant.workspaceId);
   const startOfDay = zonedTimeToInstant(date, '00:00', assistant.timezone);
   if (!startOfDay) return null;
   let after = new Date(startOfDay.getTime() - 1);
   for (let i = 0; i < 3; i += 1) {
-    const meeting = nextMeeting(manager.memberId, slotOf(manager), manager.timezone, after);
+    const meeting = nextMeeting(manager.memberId, slot, manager.timezone, after);
     after = meeting.at;
     if (!isWorkingDay(days, meeting.date)) continue;
     if (force) return meeting;

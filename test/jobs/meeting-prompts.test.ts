@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client.ts';
 import { holidayOverrides } from '../../db/schema/holidays.ts';
-import { memberLeaves } from '../../db/schema/schedule.ts';
+import { memberLeaves, memberScheduleSettings } from '../../db/schema/schedule.ts';
 import { actionItemRemindersJob } from '../../src/jobs/action-item-reminders.ts';
 import { meetingAgendasJob } from '../../src/jobs/meeting-agendas.ts';
 import { meetingPromptsJob } from '../../src/jobs/meeting-prompts.ts';
@@ -137,5 +137,23 @@ describe.each(DATABASE_KINDS)('weekly meeting prompts, answers and agenda (%s)',
     // Monday 21 Dec is a holiday: no meeting, so no prompt on Friday 18 Dec and no agenda.
     expect((await runAt(t, meetingPromptsJob, '2026-12-18T08:01:00Z')).enqueued).toBe(0);
     expect((await runAt(t, meetingAgendasJob, '2026-12-21T01:01:00Z')).enqueued).toBe(0);
+  });
+
+  it('follows the manager\'s own meeting slot, and sends nothing when the meeting is off', async () => {
+    const db = t.database.db as Db;
+    const ws = await workspaceId(t);
+    const wang = await memberId(t, 'wang');
+    // Wednesday 15:00 Shanghai: prompts on Tuesday 16:00 local, agenda at 14:00.
+    await db.insert(memberScheduleSettings).values({ workspaceId: ws, memberId: wang, meetingWeekday: 3, meetingMinutes: 15 * 60, updatedAt: new Date('2026-12-20T00:00:00Z') });
+    const before = promptsIn(await t.inbox('mei')).length;
+    expect((await runAt(t, meetingPromptsJob, '2026-12-28T08:01:00Z')).enqueued).toBe(0); // Monday
+    expect((await runAt(t, meetingPromptsJob, '2026-12-29T08:01:00Z')).enqueued).toBe(1); // Tuesday
+    expect(promptsIn(await t.inbox('mei')).at(-1)).toMatch(/2026-12-30（周三）15:00/);
+    expect(promptsIn(await t.inbox('mei'))).toHaveLength(before + 1);
+    expect((await runAt(t, meetingAgendasJob, '2026-12-30T06:01:00Z')).enqueued).toBe(1);
+    await db.update(memberScheduleSettings).set({ meetingWeekday: 0 });
+    expect((await runAt(t, meetingPromptsJob, '2027-01-05T08:01:00Z')).enqueued).toBe(0);
+    expect((await runAt(t, meetingAgendasJob, '2027-01-06T06:01:00Z')).enqueued).toBe(0);
+    expect(t.text(await t.say('wang', '/kam meeting agenda'))).toContain('周会已关闭');
   });
 });

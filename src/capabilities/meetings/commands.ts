@@ -20,8 +20,9 @@ const USAGE = 'meeting';
 const CURRENT_MEETING_MS = 2 * 3_600_000;
 
 async function showAgenda(ctx: CommandContext, manager: Member) {
-  const slots = await loadMeetingSlots(ctx.scope, [manager.id]);
-  const meeting = nextMeeting(manager.id, slots.get(manager.id)!, manager.timezone, new Date(ctx.scope.now.getTime() - CURRENT_MEETING_MS));
+  const slot = (await loadMeetingSlots(ctx.scope, [manager.id])).get(manager.id);
+  if (!slot) return ephemeral(message().text(ctx.t('meetings.noMeetingSet')).build());
+  const meeting = nextMeeting(manager.id, slot, manager.timezone, new Date(ctx.scope.now.getTime() - CURRENT_MEETING_MS));
   const agendas = await meetingsService.buildAgendas(ctx.scope, [meeting]);
   return ephemeral(agendaMessage(ctx.t, agendas.get(manager.id)!, formatWhen(meeting.at, ctx.member.timezone, ctx.locale)));
 }
@@ -39,8 +40,9 @@ async function openAnswerForm(ctx: CommandContext, prompt: MeetingPrompt | undef
 async function nextMeetingHint(ctx: CommandContext, managerId: number): Promise<string> {
   const manager = await getMember(ctx.scope, managerId);
   if (!manager) return '';
-  const slots = await loadMeetingSlots(ctx.scope, [managerId]);
-  const meeting = nextMeeting(managerId, slots.get(managerId)!, manager.timezone, ctx.scope.now);
+  const slot = (await loadMeetingSlots(ctx.scope, [managerId])).get(managerId);
+  if (!slot) return '';
+  const meeting = nextMeeting(managerId, slot, manager.timezone, ctx.scope.now);
   return ctx.t('meetings.nextMeeting', { when: formatWhen(meeting.at, ctx.member.timezone, ctx.locale) });
 }
 

@@ -49,9 +49,18 @@ export function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[
   return out;
 }
 
-/** Meeting slots of the given managers in one query; unset settings get the default. */
-export async function loadMeetingSlots(scope: Scope, managerIds: readonly number[]): Promise<Map<number, MeetingSlot>> {
-  const slots = new Map<number, MeetingSlot>(managerIds.map((id) => [id, { weekday: DEFAULT_MEETING_WEEKDAY, minutes: DEFAULT_MEETING_MINUTES }]));
+/** Stored as the meeting weekday when a manager switched the weekly meeting off. */
+export const MEETING_OFF_WEEKDAY = 0;
+
+/** A manager's slot from stored settings: unset means the default, weekday 0 means no meeting. */
+export function meetingSlotFrom(weekday: number | null, minutes: number | null): MeetingSlot | null {
+  if (weekday === MEETING_OFF_WEEKDAY) return null;
+  return { weekday: weekday ?? DEFAULT_MEETING_WEEKDAY, minutes: minutes ?? DEFAULT_MEETING_MINUTES };
+}
+
+/** Meeting slots of the given managers in one query; unset settings get the default, null = off. */
+export async function loadMeetingSlots(scope: Scope, managerIds: readonly number[]): Promise<Map<number, MeetingSlot | null>> {
+  const slots = new Map<number, MeetingSlot | null>(managerIds.map((id) => [id, meetingSlotFrom(null, null)]));
   if (!managerIds.length) return slots;
   const rows = await scope.db.select({
     memberId: memberScheduleSettings.memberId, weekday: memberScheduleSettings.meetingWeekday, minutes: memberScheduleSettings.meetingMinutes,
@@ -59,7 +68,7 @@ export async function loadMeetingSlots(scope: Scope, managerIds: readonly number
     eq(memberScheduleSettings.workspaceId, scope.workspaceId), sql`${memberScheduleSettings.memberId} = any(${intArray(managerIds)})`,
   ));
   for (const r of rows) {
-    slots.set(r.memberId, { weekday: r.weekday ?? DEFAULT_MEETING_WEEKDAY, minutes: r.minutes ?? DEFAULT_MEETING_MINUTES });
+    slots.set(r.memberId, meetingSlotFrom(r.weekday, r.minutes));
   }
   return slots;
 }
