@@ -61,6 +61,10 @@ describe.each(DATABASE_KINDS)('holidays and greetings (%s)', (kind) => {
     // Removing a built-in holiday clears it for this workspace only.
     await t.say('wang', '/kam holidays remove 2026-10-05');
     expect(await isWorkingDay(scope(), '2026-10-05')).toBe(true);
+    // Another workspace keeps the built-in calendar.
+    const [other] = await t.database.db.insert(workspaces).values({ platform: 'slack', externalId: 'T-OTHER', name: 'Other' }).returning();
+    expect(await isWorkingDay({ ...scope(), workspaceId: other!.id }, '2026-10-05')).toBe(false);
+    expect(await isWorkingDay({ ...scope(), workspaceId: other!.id }, '2026-10-05', 'none')).toBe(true);
     expect(t.text(await t.say('wang', '/kam holidays remove 2026-12-02'))).toContain('无需删除');
     const bad = t.text(await t.say('wang', '/kam holidays add someday "x"'));
     expect(bad).toContain('someday');

@@ -116,4 +116,12 @@ describe.each(DATABASE_KINDS)('kudos (%s)', (kind) => {
     expect(summary.get(wang)!.count).toBe(1);
     expect(summary.get(mei)!.items[0]!.reason).toBe('拿下了华东制造续约');
   });
+
+  it('sends kudos by DM when the workspace has no team channel', async () => {
+    await t.database.db.update(workspaces).set({ settings: {} }).where(eq(workspaces.id, workspaceId));
+    const reply = t.text(await t.say('tom', '/kam kudos @wang thanks for the coaching'));
+    expect(reply).toContain('Kudos sent to @Wang Li by DM (this workspace has no team channel yet)');
+    await t.deliver();
+    expect((await t.inbox('wang')).join('\n')).toContain('@Tom Baker 表扬了你：thanks for the coaching');
+  });
 });
