@@ -104,8 +104,13 @@ export function toDeliveryError(error: unknown, cache?: TokenCache): DeliveryErr
   return new DeliveryError(what, false);
 }
 
+/** Open API calls give up after this long, so a black-holed connection cannot stall delivery. */
+const HTTP_TIMEOUT_MS = 15_000;
+
 /** Creates the Open API client for one app. */
 export function createLarkApi(config: LarkConfig, logger: Logger): LarkApi {
+  // The SDK's shared axios instance has no timeout; the process only talks to Lark through it.
+  if (!lark.defaultHttpInstance.defaults.timeout) lark.defaultHttpInstance.defaults.timeout = HTTP_TIMEOUT_MS;
   const cache = new TokenCache();
   const client = new lark.Client({
     appId: config.appId,

@@ -451,7 +451,8 @@ export async function createLarkPlatform(deps: PlatformDeps): Promise<PlatformAd
     routes,
     sender,
     async start() {
-      // Learn the bot's open_id early; mentions of the bot are recognised by it.
+      // Learn the bot's open_id early (mentions of the bot are recognised by it); if Lark is not
+      // reachable yet, the first group message asks again.
       await api.botOpenId('');
       if (config.mode === 'ws') {
         ws = new lark.WSClient({
