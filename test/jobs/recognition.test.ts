@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client.ts';
 import { accounts } from '../../db/schema/accounts.ts';
 import { feedback } from '../../db/schema/feedback.ts';
+import { kpiTargets } from '../../db/schema/kpi.ts';
 import { kudos } from '../../db/schema/kudos.ts';
+import { trainingAssignments, trainingItems } from '../../db/schema/training.ts';
 import { touches } from '../../db/schema/touches.ts';
 import { workspaces } from '../../db/schema/workspaces.ts';
 import { recognitionJob } from '../../src/jobs/recognition.ts';
@@ -34,6 +36,10 @@ describe.each(DATABASE_KINDS)('weekly recognition posts (%s)', (kind) => {
       { workspaceId: ws, accountId: acme!.id, memberId: tom, score: 1, text: 'angry', isComplaint: true, status: 'open', receivedAt: new Date('2026-12-02T05:00:00Z') },
     ]);
     await db.insert(kudos).values({ workspaceId: ws, giverId: wang, receiverId: tom, reason: 'saved the Acme renewal', givenAt: new Date('2026-12-03T02:00:00Z') });
+    // mei's own visit target: 4 a month (≈ 0.9 a week), so one visit this week hits it; tom finishes a training item.
+    await db.insert(kpiTargets).values({ workspaceId: ws, memberId: mei, periodKind: 'month', metric: 'visits', value: '4', updatedAt: new Date('2026-11-01T00:00:00Z') });
+    const [item] = await db.insert(trainingItems).values({ workspaceId: ws, key: 'test-crm', title: 'CRM basics', dueOffsetDays: 7, createdAt: new Date('2026-11-01T00:00:00Z') }).returning();
+    await db.insert(trainingAssignments).values({ workspaceId: ws, memberId: tom, itemId: item!.id, dueDate: '2026-12-10', assignedAt: new Date('2026-11-20T00:00:00Z'), completedAt: new Date('2026-12-03T06:00:00Z') });
   });
   afterAll(async () => { await t?.close(); });
 
@@ -62,8 +68,8 @@ describe.each(DATABASE_KINDS)('weekly recognition posts (%s)', (kind) => {
     expect(posts).toHaveLength(1);
     const post = posts[0]!;
     expect(post).toContain('2026-W49');
-    expect(post).toMatch(/@Mei Chen: .*1 个客户五星好评.*连续 3 周拜访客户/);
-    expect(post).toMatch(/@Tom Baker: 收到同事 1 个点赞/);
+    expect(post).toMatch(/@Mei Chen: 完成了每周拜访目标（1）.*1 个客户五星好评.*连续 3 周拜访客户/);
+    expect(post).toMatch(/@Tom Baker: 收到同事 1 个点赞 · 完成了 1 项培训/);
     expect(post).not.toContain('raj');
     expect(post).toContain('还有 1 位同事');
     expect(post).not.toMatch(/投诉|complaint|排名|rank|最差|worst/i);
