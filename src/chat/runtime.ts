@@ -71,7 +71,7 @@ export interface ChatRuntimeOptions {
 const EXTERNAL_MENTION = /<@x:([^>\s]{1,64})>/g;
 
 // PostgreSQL text cannot hold NUL, and no person means to type one.
-const stripNul = (text: string) => text.replace(/\u0000/g, '');
+const stripNul = (text: string) => text.replaceAll(String.fromCharCode(0), '');
 
 /** Removes characters no handler should ever see from text and form values. */
 function sanitise(event: InboundEvent): InboundEvent {

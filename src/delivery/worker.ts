@@ -152,8 +152,9 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   async function pass(): Promise<number> {
     let sent = 0;
     for (;;) {
-      const claimed = await claim(clock.now());
-      for (const { id } of claimed) if (await deliver(Number(id))) sent += 1;
+      // UPDATE … RETURNING has no order; send in enqueue order so replies read in sequence.
+      const claimed = (await claim(clock.now())).map((r) => Number(r.id)).sort((a, b) => a - b);
+      for (const id of claimed) if (await deliver(id)) sent += 1;
       if (claimed.length < batchSize) return sent;
     }
   }
