@@ -16,7 +16,17 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel });
-  const app = await startApp(config, { clock: createSystemClock(), logger });
+  let app;
+  try {
+    app = await startApp(config, { clock: createSystemClock(), logger });
+  } catch (error) {
+    // A setting that only fails when used (e.g. a Slack token Slack rejects) is still one clear line.
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
   if (config.console) process.stdout.write(`\nKAM Bot console: ${app.url.replace('127.0.0.1', 'localhost')}\n\n`);
 
   const shutdown = (signal: string) => {

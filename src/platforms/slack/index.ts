@@ -6,6 +6,7 @@ import { workspaces } from '../../../db/schema/workspaces.ts';
 import { HOME_COMMAND } from '../../capabilities/home/commands.ts';
 import type { ProfileHint } from '../../capabilities/team/directory.ts';
 import type { ConversationRef } from '../../chat/context.ts';
+import { ConfigError } from '../../config.ts';
 import type { Reply } from '../../chat/reply.ts';
 import type { InboundBody, Outcome } from '../../chat/runtime.ts';
 import type { HttpRoute } from '../../server.ts';
@@ -104,7 +105,7 @@ export async function createSlackPlatform(deps: PlatformDeps): Promise<SlackPlat
       botId = str(auth.bot_id);
     } catch (error) {
       const reason = (error as { data?: { error?: string } }).data?.error ?? (error instanceof Error ? error.message : String(error));
-      throw new Error(`Slack rejected SLACK_BOT_TOKEN (auth.test: ${reason})`, { cause: error });
+      throw new ConfigError([`SLACK_BOT_TOKEN was rejected by Slack (auth.test: ${reason}); check the token, or SLACK_API_URL`]);
     }
     if (singleTeamId) {
       // The token works, so the app is installed there again (it may have been uninstalled before).
@@ -166,7 +167,13 @@ export async function createSlackPlatform(deps: PlatformDeps): Promise<SlackPlat
     const inDm = !channelId || isDirectMessageChannel(channelId);
     for (const reply of outcome.replies) {
       try {
-        if (reply.type === 'formErrors') continue;
+        if (reply.type === 'formErrors') {
+          // Only reached when the modal had to close before validation finished: say what was wrong.
+          const lines = Object.values(reply.errors).map((e) => `- ${e}`).join('\n');
+          const rendered = renderMessage({ blocks: [{ type: 'text', text: `⚠️ ${lines}` }] }, ctx);
+          await client.chat.postMessage({ channel: inDm ? channelId ?? userId : userId, ...rendered, blocks: rendered.blocks as never });
+          continue;
+        }
         if (reply.type === 'form') {
           if (target.triggerId) {
             await client.views.open({ trigger_id: target.triggerId, view: renderModal(reply.form, { f: reply.form.id, s: reply.form.state, c: channelId }, t, outcome.people) as never });
