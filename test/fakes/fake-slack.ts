@@ -47,6 +47,7 @@ export class FakeSlack {
   /** Bot token → team id; unknown tokens get invalid_auth. */
   readonly tokens = new Map<string, string>();
   private readonly failures = new Map<string, Failure[]>();
+  private responseFailures = 0;
   private server?: Server;
   private ts = 1_700_000_000;
   url = '';
@@ -70,6 +71,9 @@ export class FakeSlack {
     for (let i = 0; i < count; i += 1) list.push(failure);
     this.failures.set(method, list);
   }
+
+  /** The next `count` response_url posts answer 503. */
+  failResponses(count = 1): void { this.responseFailures += count; }
 
   callsTo(method: string): SlackCall[] { return this.calls.filter((c) => c.method === method); }
 
@@ -110,6 +114,7 @@ export class FakeSlack {
     const path = (req.url ?? '/').split('?')[0]!;
     const raw = await readAll(req);
     if (path.startsWith('/response/')) {
+      if (this.responseFailures > 0) { this.responseFailures -= 1; return { status: 503, body: { ok: false } }; }
       this.responses.push({ id: path.slice('/response/'.length), body: JSON.parse(raw) as Record<string, unknown> });
       return { status: 200, body: { ok: true } };
     }

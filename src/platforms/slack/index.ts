@@ -1,5 +1,5 @@
 /* oxlint-disable unicorn/require-post-message-target-origin -- Slack's chat.postMessage, not window.postMessage */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
 import { and, eq } from 'drizzle-orm';
 import { workspaces } from '../../../db/schema/workspaces.ts';
@@ -8,6 +8,7 @@ import type { ProfileHint } from '../../capabilities/team/directory.ts';
 import type { ConversationRef } from '../../chat/context.ts';
 import { ConfigError } from '../../config.ts';
 import type { Reply } from '../../chat/reply.ts';
+import { createOutbox } from '../../delivery/outbox.ts';
 import type { InboundBody, Outcome } from '../../chat/runtime.ts';
 import type { HttpRoute } from '../../server.ts';
 import type { PlatformAdapter, PlatformDeps } from '../types.ts';
@@ -15,7 +16,7 @@ import { apiUrlOf, createClientPool, createSlackLogger, webClientOptions, type W
 import { createInstallationStore, deactivateWorkspace } from './installations.ts';
 import { SlackHttpReceiver } from './receiver.ts';
 import { actionIdOf, formValuesOf, modalErrors, parseModalMetadata, renderHomeView, renderMessage, renderModal, SLACK_LIMITS, type RenderContext } from './render.ts';
-import { createSlackSender } from './sender.ts';
+import { createSlackSender, toDeliveryError } from './sender.ts';
 import { fromSlackText, isDirectMessageChannel } from './text.ts';
 import { createUserDirectory } from './users.ts';
 
@@ -74,6 +75,7 @@ export async function createSlackPlatform(deps: PlatformDeps): Promise<SlackPlat
   const store = slack.oauth ? createInstallationStore(database, clock, logger) : undefined;
   const clientOptions = webClientOptions(slack, logger);
   const slackLogger = createSlackLogger(logger);
+  const outbox = createOutbox();
 
   // OAuth: Bolt's InstallProvider (inside an HTTPReceiver we never start) serves the install
   // pages from our server and authorizes each team's events from the PostgreSQL store.
@@ -215,6 +217,15 @@ export async function createSlackPlatform(deps: PlatformDeps): Promise<SlackPlat
         }
       } catch (error) {
         const code = (error as { data?: { error?: string } }).data?.error;
+        const failure = toDeliveryError(error);
+        if (failure.retryable && reply.type === 'message' && outcome.workspace && outcome.member) {
+          // Slack is briefly unavailable: the answer waits in the outbox and arrives as a DM.
+          const scope = { db: database.db, workspaceId: outcome.workspace.id, now: clock.now() };
+          await outbox.enqueue(scope, { memberId: outcome.member.id }, reply.message, `slack-reply:${randomBytes(8).toString('hex')}`)
+            .then(() => deps.delivery.kick(), (err: unknown) => logger.error({ err: String(err) }, 'could not queue a Slack answer'));
+          logger.warn({ err: failure.message }, 'Slack answer queued for retry');
+          continue;
+        }
         logger.error({ err: code ?? (error instanceof Error ? error.message : String(error)), reply: reply.type }, 'could not answer on Slack');
       }
     }

@@ -88,4 +88,18 @@ describe.each(DATABASE_KINDS)('Slack delivery through the outbox (%s)', (kind) =
     expect(textOf(post)).toContain('*Great work*, <@UBOSS>!');
     expect(String(post.text)).toContain('<@UBOSS>');
   });
+
+  it('an answer Slack could not take right now waits in the outbox and arrives as a DM', async () => {
+    s.fake.clear();
+    s.fake.failResponses(1);
+    s.fake.failNext('chat.postMessage', { status: 500 });
+    await s.slack.command({ team: 'T1', user: 'UBOSS', channel: 'C1GENERAL', text: 'whoami', responseId: 'lost-who' });
+    await s.idle();
+    expect(s.fake.responses).toHaveLength(0);
+    s.clock.advance(1_000);
+    expect(await s.app.delivery.runOnce()).toBe(1);
+    const dm = postsTo('UBOSS').at(-1)!.args;
+    expect(textOf(dm)).toContain('Wang Li');
+    expect(await s.app.delivery.runOnce()).toBe(0);
+  });
 });
