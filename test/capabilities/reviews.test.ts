@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accounts } from '../../db/schema/accounts.ts';
 import { feedback } from '../../db/schema/feedback.ts';
@@ -37,6 +37,16 @@ describe.each(DATABASE_KINDS)('quarterly reviews and bonus proposals (%s)', (kin
       { workspaceId: mei!.workspaceId, accountId: account!.id, memberId: mei!.id, score: 5, text: 'Fast and careful', receivedAt: new Date('2026-10-10T02:00:00Z') },
       { workspaceId: mei!.workspaceId, accountId: account!.id, memberId: mei!.id, score: 4, text: 'Good follow-up', receivedAt: new Date('2026-11-10T02:00:00Z') },
     ]);
+    // Kudos and training belong to other features; reviews read them when their tables exist.
+    const [wang] = await db.select().from(members).where(eq(members.externalId, 'wang'));
+    await db.execute(sql`insert into kudos (workspace_id, giver_id, receiver_id, reason, value_tag, given_at)
+      values (${mei!.workspaceId}, ${wang!.id}, ${mei!.id}, 'Saved the Acme renewal', 'customer-first', '2026-11-05T02:00:00Z')`);
+    await db.execute(sql`insert into training_items (workspace_id, key, title, due_offset_days, created_at)
+      values (${mei!.workspaceId}, 'review-test-crm', 'CRM deep dive', 7, '2026-10-01T00:00:00Z'),
+             (${mei!.workspaceId}, 'crm', null, 7, '2026-10-01T00:00:00Z') on conflict do nothing`);
+    await db.execute(sql`insert into training_assignments (workspace_id, member_id, item_id, due_date, assigned_at, completed_at)
+      select workspace_id, ${mei!.id}, id, '2026-10-08', '2026-10-01T00:00:00Z', '2026-10-20T02:00:00Z' from training_items
+      where workspace_id = ${mei!.workspaceId} and key in ('review-test-crm', 'crm') on conflict do nothing`);
     await t.say('wang', '/kam target @mei touches=10 csat=4 period=quarter');
     await t.say('wang', '/kam target @tom touches=10 csat=4 period=quarter');
     await t.say('wang', '/kam bonus rules base=5000 currency=CNY weight.touches=0.5 weight.csat=0.5 min=60% cap=150%');
@@ -61,6 +71,10 @@ describe.each(DATABASE_KINDS)('quarterly reviews and bonus proposals (%s)', (kin
     expect(card).toContain('客户维护次数: 12 / 10 (120%)');
     expect(card).toContain('客户满意度: 4.5 / 4 (113%)');
     expect(card).toContain('华东制造: “Fast and careful”');
+    expect(card).toContain('1 次表扬');
+    expect(card).toContain('@Wang Li: Saved the Acme renewal #customer-first');
+    expect(card).toContain('CRM deep dive (2026-10-20)');
+    expect(card).toContain('CRM 系统使用 (2026-10-20)');
     // 5000 × 0.5 × 120% + 5000 × 0.5 × 112.5% = 3000 + 2812.50
     expect(card).toContain('¥3,000.00');
     expect(card).toContain('¥2,812.50');

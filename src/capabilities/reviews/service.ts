@@ -17,7 +17,7 @@ export interface ReviewSnapshot {
   /** null when the kudos feature is not installed. */
   kudos: { count: number; items: Array<{ giverId: number; reason: string; valueTag: string | null; at: string }> } | null;
   /** null when the training feature is not installed. */
-  training: { completed: Array<{ title: string; at: string }> } | null;
+  training: { completed: Array<{ title: string | null; key?: string | null; at: string }> } | null;
 }
 
 /** JSON-safe copy: bigints become strings. */
@@ -63,13 +63,13 @@ export async function gatherSnapshots(scope: Scope, memberIds: number[], quarter
       and given_at >= ${start}::timestamptz and given_at < ${end}::timestamptz
     order by given_at desc`) : [];
   const trainingRows = [
-    ...(tables.assignments ? await queryRows<{ member_id: number; title: string; at: string | Date }>(scope.db, sql`
-      select ta.member_id, coalesce(ti.title, ti.key) as title, ta.completed_at as at
+    ...(tables.assignments ? await queryRows<{ member_id: number; title: string | null; key: string | null; at: string | Date }>(scope.db, sql`
+      select ta.member_id, ti.title, ti.key, ta.completed_at as at
       from training_assignments ta join training_items ti on ti.id = ta.item_id
       where ta.workspace_id = ${scope.workspaceId} and ta.member_id in (${idList})
         and ta.completed_at >= ${start}::timestamptz and ta.completed_at < ${end}::timestamptz`) : []),
-    ...(tables.invites ? await queryRows<{ member_id: number; title: string; at: string | Date }>(scope.db, sql`
-      select ti.member_id, ts.title, ti.attended_at as at
+    ...(tables.invites ? await queryRows<{ member_id: number; title: string | null; key: string | null; at: string | Date }>(scope.db, sql`
+      select ti.member_id, ts.title, null::text as key, ti.attended_at as at
       from training_invites ti join training_sessions ts on ts.id = ti.session_id
       where ti.workspace_id = ${scope.workspaceId} and ti.member_id in (${idList})
         and ti.attended_at >= ${start}::timestamptz and ti.attended_at < ${end}::timestamptz`) : []),
@@ -90,7 +90,7 @@ export async function gatherSnapshots(scope: Scope, memberIds: number[], quarter
         items: mine.slice(0, 5).map((r) => ({ giverId: Number(r.giver_id), reason: r.reason.slice(0, 200), valueTag: r.value_tag, at: iso(r.given_at) })),
       } : null,
       training: tables.assignments || tables.invites ? {
-        completed: trainingRows.filter((r) => Number(r.member_id) === id && inPeriod(r.at)).map((r) => ({ title: r.title, at: iso(r.at) })),
+        completed: trainingRows.filter((r) => Number(r.member_id) === id && inPeriod(r.at)).map((r) => ({ title: r.title, key: r.key, at: iso(r.at) })),
       } : null,
     });
   }

@@ -31,7 +31,13 @@ function sections(t: Translator, review: Review, name: (id: number) => string): 
   const kudos = snap.kudos
     ? [t('reviews.kudosCount', { count: snap.kudos.count }), ...snap.kudos.items.map((k) => `${name(k.giverId)}: ${k.reason}${k.valueTag ? ` #${k.valueTag}` : ''}`)]
     : [t('reviews.none')];
-  const training = snap.training?.completed.length ? snap.training.completed.map((c) => `${c.title} (${c.at.slice(0, 10)})`) : [t('reviews.none')];
+  const trainingTitle = (c: { title: string | null; key?: string | null }) => {
+    if (c.title) return c.title;
+    // Built-in onboarding items are translated by the training feature's catalog when present.
+    const translated = t(`training.item.${c.key}`);
+    return translated.startsWith('training.item.') ? (c.key ?? '') : translated;
+  };
+  const training = snap.training?.completed.length ? snap.training.completed.map((c) => `${trainingTitle(c)} (${c.at.slice(0, 10)})`) : [t('reviews.none')];
   const ratings = REVIEW_AREAS.map((area) => {
     const r = review.ratings[area];
     return `${t(`reviews.area.${area}`)}: ${r ? `${stars(r.score)} ${r.score}/5${r.comment ? ` · ${r.comment}` : ''}` : `_${t('reviews.notRated')}_`}`;
