@@ -178,8 +178,14 @@ export async function createSlackPlatform(deps: PlatformDeps): Promise<SlackPlat
         }
         if (reply.type === 'form') {
           if (target.triggerId) {
-            await client.views.open({ trigger_id: target.triggerId, view: renderModal(reply.form, { f: reply.form.id, s: reply.form.state, c: channelId }, t, outcome.people) as never });
-            continue;
+            try {
+              await client.views.open({ trigger_id: target.triggerId, view: renderModal(reply.form, { f: reply.form.id, s: reply.form.state, c: channelId }, t, outcome.people) as never });
+              continue;
+            } catch (error) {
+              // Trigger ids live 3 seconds; when it expired, offer the button below instead.
+              logger.warn({ err: (error as { data?: { error?: string } }).data?.error ?? String(error) }, 'views.open failed');
+              if (!target.rerunText) throw error;
+            }
           }
           // No trigger id (DMs and mentions): offer a button, whose click brings one.
           const value = target.rerunText?.slice(0, SLACK_LIMITS.buttonValue + 1) ?? '';
@@ -240,7 +246,7 @@ export async function createSlackPlatform(deps: PlatformDeps): Promise<SlackPlat
     const { text, userIds } = fromSlackText(command.text ?? '');
     const outcome = await handle(client, command.team_id, command.user_id, conversationOf(command.channel_id, command.user_id),
       { kind: 'command', text }, { mentionIds: userIds, teamName: command.team_domain });
-    await answer(outcome, { client, userId: command.user_id, channelId: command.channel_id, responseUrl: command.response_url, triggerId: command.trigger_id });
+    await answer(outcome, { client, userId: command.user_id, channelId: command.channel_id, responseUrl: command.response_url, triggerId: command.trigger_id, rerunText: text });
   });
 
   // DMs to the bot. Bots, edits and every other subtype are not commands.

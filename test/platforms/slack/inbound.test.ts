@@ -181,6 +181,16 @@ describe.each(DATABASE_KINDS)('Slack inbound: commands, DMs, mentions, modals, b
     expect(s.fake.callsTo('views.open')).toHaveLength(1);
   });
 
+  it('when the modal trigger has expired, the user gets a button that opens the form', async () => {
+    s.fake.clear();
+    s.fake.failNext('views.open', { error: 'expired_trigger_id' });
+    await s.slack.command({ team: 'T1', user: 'UANN', channel: 'DANN', text: 'visit' });
+    await s.idle();
+    const posted = lastCall('chat.postMessage');
+    const button = (posted!.blocks as Block[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'slack.rerun');
+    expect(button?.value).toBe('visit');
+  });
+
   it('Slack retries of the same event (X-Slack-Retry-Num) are processed once', async () => {
     s.fake.clear();
     const text = 'feedback "Acme Corp" 5 service "Loved the quick answer"';
