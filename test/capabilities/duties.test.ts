@@ -68,5 +68,10 @@ describe.each(DATABASE_KINDS)('duties (%s)', (kind) => {
     await t.say('wang', '/kam team remove @lily');
     await t.say('wang', '/kam team add @lily');
     expect((t.text(await t.say('lily', '/kam duties')).match(/#\d+ /g) ?? []).length).toBe(6);
+    const defaults = t.text(await t.say('wang', '/kam duties defaults'));
+    const id = defaults.match(/#(\d+) 每周整理销售数据/)![1];
+    expect(t.text(await t.say('wang', `/kam duties defaults remove ${id}`))).toContain(`#${id}`);
+    expect(t.text(await t.say('wang', '/kam duties defaults'))).not.toContain('每周整理销售数据');
+    expect(t.text(await t.say('wang', '/kam duties defaults remove 99999'))).toContain('#99999');
   });
 });

@@ -148,5 +148,9 @@ describe.each(DATABASE_KINDS)('quarterly reviews and bonus proposals (%s)', (kin
     expect(after!.reason).toBe('主导了续约');
     expect(t.text(await t.say('wang', `/kam review show ${meiReview}`))).toContain('已批准：¥6,000.00');
     expect(t.text(await t.say('wang', '/kam bonus approve @tom'))).toContain('¥0.00');
+    const list = t.text(await t.say('wang', '/kam 奖金'));
+    expect(list).toContain('@Mei Chen · 2026-Q4 · 已批准');
+    expect(list).toContain('理由：主导了续约');
+    expect(t.text(await t.say('tom', '/kam bonus'))).toMatch(/Only/);
   });
 });
