@@ -12,6 +12,7 @@ import { accountNames, canWorkOnAccount, getAccount, resolveAccountArg } from '.
 import { canActOn, requireRole } from '../team/access.ts';
 import { getMember } from '../team/directory.ts';
 import { messages } from './i18n.ts';
+import { checkBadges } from '../badges/service.ts';
 import { FEEDBACK_LIMITS, feedbackService, needsAlert, type FeedbackView, type NewFeedback, type TransitionResult } from './service.ts';
 import { accountCard, alertCard, assistantUpdate, FEEDBACK_IDS, feedbackForm, feedbackList, NO_SCORE, resolveForm, savedReply, transitionReply } from './views.ts';
 
@@ -121,6 +122,8 @@ async function logFeedback(ctx: CommandContext, input: NewFeedback): Promise<Rep
   const row = await feedbackService.record(ctx.scope, ctx.member, input);
   const view: FeedbackView = { feedback: row, accountName: input.account.name };
   const alerted: Member[] = [];
+  // A 5-star score may earn the "first 5-star feedback" badge (announced as praise).
+  if (row.score === 5) await checkBadges(ctx, ctx.member.id);
   if (needsAlert(row)) {
     const recipients = await feedbackService.alertRecipients(ctx.scope, ctx.member);
     for (const recipient of recipients) {

@@ -12,6 +12,7 @@ import { messages } from './i18n.ts';
 import { checkText, fieldCheck, looksLikeDate, memberToday, parseDue, parseKind, parseWhen, requireText } from './input.ts';
 import { TOUCH_LIMITS, touchService, type NewTouch } from './service.ts';
 import { touchForm, touchList, touchLogged, TOUCH_FORM_ID, visitForm, visitReport, VISIT_FORM_ID } from './views.ts';
+import { checkBadges } from '../badges/service.ts';
 
 const TOUCH = 'touch';
 const VISIT = 'visit';
@@ -39,6 +40,8 @@ function nextStepFrom(ctx: CommandContext, rawNext: string | undefined, rawDue: 
 
 async function logAndConfirm(ctx: CommandContext, account: Account, input: Omit<NewTouch, 'accountId' | 'memberId'>) {
   const touch = await touchService.log(ctx.scope, { ...input, accountId: account.id, memberId: ctx.member.id });
+  // Visit milestones (10/50/100) earn badges, announced as praise.
+  if (touch.kind === 'visit') await checkBadges(ctx, ctx.member.id);
   const tz = ctx.member.timezone;
   return ephemeral(touch.kind === 'visit' && touch.outcome
     ? visitReport(ctx.t, touch, account, tz)

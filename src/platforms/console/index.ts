@@ -18,7 +18,7 @@ const dmOf = (handle: string) => `dm:${handle}`;
 
 const handleSchema = z.string().trim().min(1).max(64).regex(/^[\p{L}\p{N}._-]+$/u);
 const messageSchema = z.object({ user: handleSchema, text: z.string().max(40_000), conversation: z.string().max(100).optional() });
-const actionSchema = z.object({ user: handleSchema, action: z.string().min(1).max(100), value: z.string().max(2000).default(''), entryId: z.number().int().optional(), conversation: z.string().max(100).optional() });
+const actionSchema = z.object({ user: handleSchema, action: z.string().min(1).max(100), value: z.string().max(2000).default(''), entryId: z.number().int().optional(), nonce: z.string().max(100).optional(), conversation: z.string().max(100).optional() });
 const formSchema = z.object({
   user: handleSchema, formId: z.string().min(1).max(100), values: z.record(z.string(), z.string().max(10_000)),
   state: z.string().max(2000).optional(), nonce: z.string().max(100).optional(), conversation: z.string().max(100).optional(),
@@ -118,7 +118,11 @@ export async function createConsolePlatform(deps: PlatformDeps): Promise<Platfor
         const b = base(input.user, input.conversation);
         const outcome = await runtime.handle({
           ...b, body: { kind: 'action', actionId: input.action, value: input.value },
-          dedupeKey: input.entryId ? `action:${input.entryId}:${input.action}:${input.value}:${input.user}` : undefined,
+          // The page sends a nonce per deliberate click (and disables the button meanwhile), so a
+          // retried request runs once but clicking "Log another" again works. API callers without
+          // a nonce get one run per message, button and value.
+          dedupeKey: input.nonce ? `click:${input.nonce}`
+            : input.entryId ? `action:${input.entryId}:${input.action}:${input.value}:${input.user}` : undefined,
         });
         return record(outcome, input.user, b.conversation.ref, input.entryId);
       }),
