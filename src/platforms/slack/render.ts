@@ -254,7 +254,11 @@ function fieldElement(field: FormField, people: Map<number, Person>): Record<str
   const initial = field.initial ?? '';
   switch (field.kind) {
     case 'select': {
-      const options = (field.options ?? []).slice(0, SLACK_LIMITS.selectOptions).map((o) => ({
+      // Slack refuses a select with no options or with a repeated value.
+      const seen = new Set<string>();
+      const unique = (field.options ?? []).filter((o) => { const v = o.value.slice(0, SLACK_LIMITS.optionValue); if (!v || seen.has(v)) return false; seen.add(v); return true; });
+      if (!unique.length) return { type: 'plain_text_input', action_id: 'value', ...placeholder, ...(initial ? { initial_value: initial.slice(0, SLACK_LIMITS.inputMaxLength) } : {}) };
+      const options = unique.slice(0, SLACK_LIMITS.selectOptions).map((o) => ({
         text: { type: 'plain_text', text: clip(toPlain(o.label, people), SLACK_LIMITS.optionText) || o.value.slice(0, 75), emoji: true },
         value: o.value.slice(0, SLACK_LIMITS.optionValue),
       }));

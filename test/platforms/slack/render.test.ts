@@ -146,6 +146,18 @@ describe('modals', () => {
     expect(view.blocks[5].element.placeholder.text.length).toBeLessThanOrEqual(150);
   });
 
+  it('a select with no usable options becomes a text input; repeated option values are dropped', () => {
+    const view = renderModal({
+      id: 'x.form', title: 'X', submitLabel: 'Save',
+      fields: [
+        { name: 'empty', label: 'Empty', kind: 'select', options: [] },
+        { name: 'dupes', label: 'Dupes', kind: 'select', options: [{ value: 'a', label: 'A' }, { value: 'a', label: 'A again' }, { value: 'b', label: 'B' }] },
+      ],
+    }, { f: 'x.form' }, t) as Record<string, any>;
+    expect(view.blocks[0].element.type).toBe('plain_text_input');
+    expect(view.blocks[1].element.options.map((o: { value: string }) => o.value)).toEqual(['a', 'b']);
+  });
+
   it('submitted state reads back as field values; errors point at the field blocks', () => {
     const values = formValuesOf({
       values: {
