@@ -1,7 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accounts } from '../../db/schema/accounts.ts';
+import { members } from '../../db/schema/members.ts';
 import { sales } from '../../db/schema/sales.ts';
+import { touches } from '../../db/schema/touches.ts';
 import { workspaces } from '../../db/schema/workspaces.ts';
 import { importSalesCsv, parseCsv } from '../../src/capabilities/kpi/import.ts';
 import { formatMoney, parseAmount } from '../../src/capabilities/kpi/money.ts';
@@ -93,6 +95,27 @@ describe.each(DATABASE_KINDS)('sales (%s)', (kind) => {
     const [globex] = await t.database.db.select().from(accounts).where(eq(accounts.name, 'Globex'));
     expect(globexOct!.memberId).toBe(globex!.assistantId);
     expect((await importSalesCsv(scope, 'name,amount\nx,1\n')).errors[0]!.message).toContain('missing column');
+  });
+
+  it('credits a past month to the assistant who worked the account then, not today\'s assistant', async () => {
+    const [ws] = await t.database.db.select().from(workspaces).where(eq(workspaces.externalId, 'local'));
+    const people = await t.database.db.select().from(members).where(eq(members.workspaceId, ws!.id));
+    const tom = people.find((p) => p.externalId === 'tom')!;
+    const mei = people.find((p) => p.externalId === 'mei')!;
+    const [globex] = await t.database.db.select().from(accounts).where(eq(accounts.name, 'Globex'));
+    // Tom looked after Globex in July before Mei took it over.
+    await t.database.db.insert(touches).values([
+      { workspaceId: ws!.id, accountId: globex!.id, memberId: tom.id, kind: 'call', occurredAt: new Date('2026-07-03T02:00:00Z') },
+      { workspaceId: ws!.id, accountId: globex!.id, memberId: tom.id, kind: 'visit', occurredAt: new Date('2026-07-20T02:00:00Z') },
+      { workspaceId: ws!.id, accountId: globex!.id, memberId: mei.id, kind: 'call', occurredAt: new Date('2026-07-30T02:00:00Z') },
+    ]);
+    const scope = { db: t.database.db, workspaceId: ws!.id, now: t.clock.now() };
+    await importSalesCsv(scope, 'account,month,amount\nGlobex,2026-07,500\nGlobex,2026-06,400\n');
+    const rows = await t.database.db.select().from(sales).where(eq(sales.accountId, globex!.id));
+    expect(rows.find((r) => r.month === '2026-07-01')!.memberId).toBe(tom.id);
+    expect(rows.find((r) => r.month === '2026-06-01')!.memberId).toBe(mei.id);
+    expect(t.text(await t.say('wang', '/kam sale Globex 600 2026-07'))).toContain('@Tom Baker');
+    expect(t.text(await t.say('wang', '/kam sale Globex 700 2026-05'))).toContain('@Mei Chen');
   });
 
   it('the KPI card shows sales growth vs the previous month', async () => {

@@ -3,7 +3,7 @@ import { accounts } from '../../../db/schema/accounts.ts';
 import type { Scope } from '../../chat/context.ts';
 import { periodContaining } from '../../lib/time.ts';
 import { normaliseCurrency, parseAmount } from './money.ts';
-import { parseMonth, upsertSales, type SaleImportRow } from './sales.ts';
+import { assistantsAtTheTime, parseMonth, upsertSales, type SaleImportRow } from './sales.ts';
 import { kpiCurrency } from './service.ts';
 
 /** One problem found in a CSV file, with its 1-based line number. */
@@ -109,6 +109,11 @@ export async function importSalesCsv(scope: Scope, csv: string, options: { dryRu
   }
   report.valid = rows.length;
   if (report.errors.length || options.dryRun || !rows.length) return report;
+  // Past months go to the assistant at that time (see assistantsAtTheTime); existing rows keep their credit.
+  const currentMonth = `${scope.now.toISOString().slice(0, 7)}-01`;
+  const past = rows.filter((r) => r.month < currentMonth);
+  const atTheTime = await assistantsAtTheTime(scope, past.map((r) => ({ accountId: r.accountId, month: r.month })));
+  for (const r of past) r.assistantId = atTheTime.get(`${r.accountId}:${r.month}`) ?? r.assistantId;
   const result = await upsertSales(scope, rows, options.recordedBy ?? null);
   Object.assign(report, result, { written: true });
   return report;

@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { queryRows } from '../../../db/client.ts';
 import type { Account } from '../../../db/schema/accounts.ts';
 import { sales } from '../../../db/schema/sales.ts';
 import type { Scope } from '../../chat/context.ts';
@@ -19,9 +20,32 @@ export function parseMonth(raw: string): string | null {
 }
 
 /**
- * Records (or replaces) an account's sales for one month. The sale is credited to the
- * account's assistant at the time it is first recorded; a later correction keeps that credit,
- * so re-assigning an account does not move past sales to the new assistant.
+ * Who worked each (account, past month): the assistant who logged the most touches on the
+ * account in that (UTC) month. There is no assignment history table, so this is the best
+ * evidence of "the assistant at that time"; null when nobody logged touches. One statement.
+ */
+export async function assistantsAtTheTime(scope: Scope, pairs: Array<{ accountId: number; month: string }>): Promise<Map<string, number>> {
+  const result = new Map<string, number>();
+  if (!pairs.length) return result;
+  const rows = await queryRows<{ account_id: number; month: string | Date; member_id: number | null }>(scope.db, sql`
+    select p.account_id, p.month::text as month, (
+      select t.member_id from touches t
+      join members m on m.id = t.member_id and m.workspace_id = t.workspace_id and m.role = 'assistant'
+      where t.workspace_id = ${scope.workspaceId} and t.account_id = p.account_id
+        and t.occurred_at >= p.month::timestamp at time zone 'UTC'
+        and t.occurred_at < (p.month + interval '1 month')::timestamp at time zone 'UTC'
+      group by t.member_id order by count(*) desc, max(t.occurred_at) desc limit 1
+    ) as member_id
+    from unnest(${`{${pairs.map((p) => p.accountId).join(',')}}`}::int[], ${`{${pairs.map((p) => p.month).join(',')}}`}::date[]) as p(account_id, month)`);
+  for (const r of rows) if (r.member_id !== null) result.set(`${r.account_id}:${String(r.month).slice(0, 10)}`, Number(r.member_id));
+  return result;
+}
+
+/**
+ * Records (or replaces) an account's sales for one month. A new figure is credited to the
+ * assistant at that time: for the current month the account's assistant; for a past month the
+ * assistant who logged most touches on it that month (else the current assistant). A later
+ * correction keeps the credit, so re-assigning an account never moves past sales.
  */
 export async function recordSale(scope: Scope, account: Account, month: string, amountMinor: bigint, currency: string, recordedBy: number | null, source: 'chat' | 'import' = 'chat'): Promise<SaleResult> {
   const [existing] = await scope.db.select().from(sales).where(and(
@@ -32,11 +56,15 @@ export async function recordSale(scope: Scope, account: Account, month: string, 
       .where(and(eq(sales.workspaceId, scope.workspaceId), eq(sales.id, existing.id)));
     return { memberId: existing.memberId, previous: { amountMinor: existing.amountMinor, currency: existing.currency } };
   }
+  const currentMonth = `${scope.now.toISOString().slice(0, 7)}-01`;
+  const memberId = month < currentMonth
+    ? (await assistantsAtTheTime(scope, [{ accountId: account.id, month }])).get(`${account.id}:${month}`) ?? account.assistantId
+    : account.assistantId;
   await scope.db.insert(sales).values({
-    workspaceId: scope.workspaceId, accountId: account.id, memberId: account.assistantId, month, amountMinor, currency,
+    workspaceId: scope.workspaceId, accountId: account.id, memberId, month, amountMinor, currency,
     source, recordedBy, recordedAt: scope.now,
   });
-  return { memberId: account.assistantId, previous: null };
+  return { memberId, previous: null };
 }
 
 /** Rows to upsert from an import, already validated. */
