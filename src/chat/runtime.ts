@@ -129,6 +129,16 @@ export function createChatRuntime(options: ChatRuntimeOptions): ChatRuntime {
     const name = tokens[0];
     if (!name) return registry.command('help')!.run(ctx, new Args([]));
     const command = registry.command(name);
+    // Plain DM sentences (no /kam prefix, more than one word) may be answers to a question the
+    // bot asked (e.g. a meeting prompt): waiting handlers look first, so "help from legal…" is
+    // captured, while a bare "help" or any "/kam …" still runs the command.
+    const explicit = /^[\s\u3000]*\/?kam(?=[\s\u3000]|$)/i.test(body.text) || tokens.length === 1;
+    if (body.kind === 'message' && !explicit) {
+      for (const handler of registry.textHandlers) {
+        const handled = await handler.handle(ctx, text);
+        if (handled !== undefined) return handled;
+      }
+    }
     if (command) {
       if (command.roles && ctx.member.role !== 'admin' && !command.roles.includes(ctx.member.role)) {
         throw new UserError('error.roleRequired', { roles: command.roles.map((r) => t(`role.${r}`)).join(' / ') });
@@ -136,9 +146,11 @@ export function createChatRuntime(options: ChatRuntimeOptions): ChatRuntime {
       return command.run(ctx, new Args(tokens.slice(1)));
     }
     if (body.kind === 'message') {
-      for (const handler of registry.textHandlers) {
-        const handled = await handler.handle(ctx, text);
-        if (handled !== undefined) return handled;
+      if (explicit) {
+        for (const handler of registry.textHandlers) {
+          const handled = await handler.handle(ctx, text);
+          if (handled !== undefined) return handled;
+        }
       }
       const suggestion = closest(name, registry.commandNames(), 1)[0];
       return ephemeral(message().text(t('error.notUnderstood')).context(suggestion ? t('error.didYouMean', { suggestion: `/kam ${suggestion}` }) : '').build());
