@@ -53,6 +53,10 @@ describe.each(DATABASE_KINDS)('weekly meeting prompts, answers and agenda (%s)',
     expect(all).toContain('Thanks! Your answers are in');
     const skipped = t.text(await t.say('tom', 'Prepared the Acme QBR'));
     expect(skipped).toContain('Progress last week');
+    // An answer that happens to start with a command word is still an answer, not `/kam help`.
+    const commandWord = t.text(await t.say('tom', 'help with Acme delivery dates, they want weekly updates'));
+    expect(commandWord).toContain('they want weekly updates');
+    expect(commandWord).not.toContain('what I can do');
     // A command still works while a prompt is open.
     expect(t.text(await t.say('tom', '/kam whoami'))).toContain('Tom Baker');
   });
