@@ -143,16 +143,27 @@ export async function workingDays(db: Db, datesByWorkspace: Map<number, Set<stri
 
 /** The working day before `date` for a workspace (looks back up to 10 days). */
 export function previousWorkingDay(days: Map<string, boolean> | undefined, date: string): string {
-  for (let back = 1; back <= 10; back += 1) {
-    const d = addDays(date, -back);
+  const window = dateWindow(date);
+  for (let back = 1; back < window.length; back += 1) {
+    const d = window[back]!;
     if (days?.get(d) ?? weekdayOf(d) <= 5) return d;
   }
-  return addDays(date, -1);
+  return window[1]!;
 }
 
+// Luxon date arithmetic is slow next to everything else here; thousands of members share a
+// handful of local dates, so the windows are memoised.
+const windows = new Map<string, string[]>();
+
 /** Local dates a job needs working-day answers for: the date itself and the ten days before. */
-export function dateWindow(date: string, back = 10): string[] {
-  return Array.from({ length: back + 1 }, (_, i) => addDays(date, -i));
+export function dateWindow(date: string): string[] {
+  let window = windows.get(date);
+  if (!window) {
+    window = Array.from({ length: 11 }, (_, i) => addDays(date, -i));
+    if (windows.size > 1000) windows.clear();
+    windows.set(date, window);
+  }
+  return window;
 }
 
 /** Active leave rows covering any date in [from, to] (one query). */
@@ -239,9 +250,13 @@ export async function findDueMembers(db: Db, spec: DueSpec): Promise<DueResult> 
   const datesByWorkspace = new Map<number, Set<string>>();
   let minDate = pending[0]!.localDate;
   let maxDate = minDate;
+  const seen = new Set<string>();
   for (const m of pending) {
     const set = datesByWorkspace.get(m.workspaceId) ?? new Set<string>();
-    for (const d of dateWindow(m.localDate)) set.add(d);
+    if (!seen.has(`${m.workspaceId}|${m.localDate}`)) {
+      seen.add(`${m.workspaceId}|${m.localDate}`);
+      for (const d of dateWindow(m.localDate)) set.add(d);
+    }
     datesByWorkspace.set(m.workspaceId, set);
     if (m.localDate < minDate) minDate = m.localDate;
     if (m.localDate > maxDate) maxDate = m.localDate;

@@ -26,40 +26,43 @@ export interface JobRunWrite {
 }
 
 /**
- * Claims many runs and enqueues their messages in ONE statement (so it is one transaction and
- * the statement count does not grow with the number of subjects). A run already claimed by this
- * or another instance enqueues nothing; outbox dedupe keys guard the messages a second time.
+ * Claims many runs and enqueues the claimed runs' messages: two statements whatever the number
+ * of subjects. Call it inside a transaction (finishRun does) so claims and messages commit
+ * together. A run already claimed by this or another instance enqueues nothing; outbox dedupe
+ * keys guard the messages a second time.
  * Rows are claimed in a fixed order so concurrent instances wait on each other instead of
  * deadlocking.
  */
 export async function commitJobRuns(db: Db, now: Date, job: string, runs: JobRunWrite[]): Promise<{ claimed: number; enqueued: number }> {
   if (!runs.length) return { claimed: 0, enqueued: 0 };
+  const at = now.toISOString();
   const input = JSON.stringify(runs.map((r) => ({ w: r.workspaceId, s: r.subjectKey, p: r.periodKey, n: r.messages.length })));
-  const messages = JSON.stringify(runs.flatMap((r) => r.messages.map((m) => ({
-    w: r.workspaceId, s: r.subjectKey, p: r.periodKey,
+  const claimedRows = await queryRows<{ w: number; s: string; p: string }>(db, sql`
+    insert into job_runs (workspace_id, job, subject_key, period_key, message_count, ran_at)
+    select r.w, ${job}, r.s, r.p, r.n, ${at}::timestamptz
+    from json_to_recordset(${input}::json) as r(w int, s text, p text, n int)
+    order by r.w, r.s, r.p
+    on conflict do nothing
+    returning workspace_id as w, subject_key as s, period_key as p`);
+  const claimed = new Set(claimedRows.map((r) => `${r.w}|${r.s}|${r.p}`));
+  // Only the claimed runs' messages are sent to the database at all (no join over unclaimed ones).
+  const messages = runs.filter((r) => claimed.has(`${r.workspaceId}|${r.subjectKey}|${r.periodKey}`)).flatMap((r) => r.messages.map((m) => ({
+    w: r.workspaceId,
     m: 'memberId' in m.target ? m.target.memberId : null,
     c: 'conversation' in m.target ? m.target.conversation : null,
     k: m.dedupeKey.slice(0, 300), j: m.message,
-  }))));
-  const at = now.toISOString();
-  const [row] = await queryRows<{ claimed: number; enqueued: number }>(db, sql`
-    with claimed as (
-      insert into job_runs (workspace_id, job, subject_key, period_key, message_count, ran_at)
-      select r.w, ${job}, r.s, r.p, r.n, ${at}::timestamptz
-      from jsonb_to_recordset(${input}::jsonb) as r(w int, s text, p text, n int)
-      order by r.w, r.s, r.p
-      on conflict do nothing
-      returning workspace_id, subject_key, period_key),
-    queued as (
+  })));
+  if (!messages.length) return { claimed: claimed.size, enqueued: 0 };
+  const [row] = await queryRows<{ enqueued: number }>(db, sql`
+    with queued as (
       insert into outbox (workspace_id, member_id, conversation, message, dedupe_key, next_attempt_at, created_at)
       select x.w, x.m, x.c, x.j, x.k, ${at}::timestamptz, ${at}::timestamptz
-      from jsonb_to_recordset(${messages}::jsonb) as x(w int, s text, p text, m int, c text, k text, j jsonb)
-      join claimed on claimed.workspace_id = x.w and claimed.subject_key = x.s and claimed.period_key = x.p
+      from json_to_recordset(${JSON.stringify(messages)}::json) as x(w int, m int, c text, k text, j jsonb)
       order by x.w, x.k
       on conflict do nothing
       returning id)
-    select (select count(*)::int from claimed) as claimed, (select count(*)::int from queued) as enqueued`);
-  return { claimed: Number(row?.claimed ?? 0), enqueued: Number(row?.enqueued ?? 0) };
+    select count(*)::int as enqueued from queued`);
+  return { claimed: claimed.size, enqueued: Number(row?.enqueued ?? 0) };
 }
 
 /**

@@ -1,0 +1,251 @@
+import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import postgres from 'postgres';
+import { openDatabase, queryRows, sql, type Database, type Db } from '../../db/client.ts';
+import { Registry } from '../../src/chat/registry.ts';
+import { createTranslator } from '../../src/chat/i18n/index.ts';
+import { createCapabilities } from '../../src/capabilities/index.ts';
+import { createOutbox } from '../../src/delivery/outbox.ts';
+import { JOBS } from '../../src/jobs/catalog.ts';
+import type { JobContext, JobDefinition, JobRunReport } from '../../src/jobs/types.ts';
+import type { Locale } from '../../db/schema/members.ts';
+import { createSilentLogger } from '../../src/lib/logger.ts';
+import type { BenchOptions } from './index.ts';
+
+/**
+ * Job benchmark: a generated workspace set (1,000 managers, 10,000 assistants at scale 1, a
+ * year of data: ≈1M touches, 200k feedback) in a fresh PostgreSQL database. Measures, per job,
+ * the time and peak RSS to compute and enqueue everything for everyone at once, the number of
+ * SQL statements per run (at full size and for a single member: it must not grow with members),
+ * and for the nudges the ratio to a hand-written single-statement SQL baseline in the same run.
+ */
+
+// Wednesday 25 Nov 2026 06:00 UTC: a working day in every zone used (NY 01:00 … Shanghai 14:00).
+const NOW = new Date('2026-11-25T06:00:00Z');
+const ZONES = ['Asia/Shanghai', 'Asia/Kolkata', 'America/New_York', 'Europe/London'];
+
+interface Measured<T> { ms: number; peakRssMb: number; statements: number; result: T }
+
+async function measure<T>(database: Database, fn: () => Promise<T>): Promise<Measured<T>> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+  const statements = database.statementCount();
+  const started = performance.now();
+  try {
+    const result = await fn();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { ms: performance.now() - started, peakRssMb: peak / 2 ** 20, statements: database.statementCount() - statements, result };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** Generates the data set with set-based SQL on the server (the script's memory stays small). */
+async function generate(db: Db, scale: number): Promise<{ workspaces: number; managers: number; assistants: number }> {
+  const managers = Math.max(10, Math.round(1000 * scale));
+  const workspaceCount = Math.max(1, Math.round(10 * scale));
+  const perWorkspace = Math.ceil(managers / workspaceCount);
+  const at = NOW.toISOString();
+  const zones = `{${ZONES.join(',')}}`;
+  await db.execute(sql`insert into workspaces (platform, external_id, name, settings)
+    select 'slack', 'bench-' || g, 'Bench ' || g, '{"teamChannel":"C-bench"}'::jsonb from generate_series(1, ${workspaceCount}) g`);
+  await db.execute(sql`insert into members (workspace_id, external_id, display_name, role, timezone, locale, created_at)
+    select w.id, 'mgr-' || w.id || '-' || g, 'Manager ' || g, 'manager', (${zones}::text[])[1 + g % 4],
+      case when g % 2 = 0 then 'zh-CN' else 'en' end, ${at}::timestamptz - interval '400 days'
+    from workspaces w cross join generate_series(1, ${perWorkspace}) g`);
+  await db.execute(sql`insert into members (workspace_id, external_id, display_name, role, manager_id, timezone, locale, created_at)
+    select m.workspace_id, m.external_id || '-a' || k, 'Assistant ' || m.id || '.' || k, 'assistant', m.id,
+      (${zones}::text[])[1 + (m.id + k) % 4], case when k % 2 = 0 then 'zh-CN' else 'en' end, ${at}::timestamptz - interval '400 days'
+    from members m cross join generate_series(1, 10) k where m.role = 'manager'`);
+  // Five accounts per assistant (A weekly, B fortnightly, C monthly).
+  await db.execute(sql`insert into accounts (workspace_id, name, tier, manager_id, assistant_id, cadence_days, created_at)
+    select a.workspace_id, a.external_id || '-acct' || k, (array['A','B','C','B','C'])[k], a.manager_id, a.id,
+      (array[7,14,30,14,30])[k], ${at}::timestamptz - interval '400 days'
+    from members a cross join generate_series(1, 5) k where a.role = 'assistant'`);
+  // ≈100 touches per assistant over the year (20 per account); 30 % with a next step, older ones mostly done.
+  await db.execute(sql`insert into touches (workspace_id, account_id, member_id, kind, occurred_at, summary, next_step, next_step_due, next_step_done_at, created_at)
+    select a.workspace_id, a.id, a.assistant_id, (array['call','email','visit','meeting'])[1 + floor(x.r2 * 4)::int], x.ts, 'bench',
+      case when x.r < 0.3 then 'Follow up' end,
+      case when x.r < 0.3 then (x.ts + interval '7 days')::date end,
+      case when x.r < 0.3 and x.ts < ${at}::timestamptz - interval '14 days' and x.r < 0.29 then x.ts + interval '5 days' end,
+      x.ts
+    from accounts a cross join generate_series(1, 20) k
+    cross join lateral (select ${at}::timestamptz - (random() * 365 + k * 0) * interval '1 day' as ts, random() + k * 0 as r, random() + k * 0 as r2) x`);
+  // 20 feedback per assistant (4 per account); 10 % complaints, a few still open.
+  await db.execute(sql`insert into feedback (workspace_id, account_id, member_id, score, category, text, is_complaint, status, acknowledged_at, resolved_at, received_at, created_at)
+    select a.workspace_id, a.id, a.assistant_id, 1 + floor(x.r2 * 5)::int, 'service', 'bench feedback', x.r < 0.1,
+      case when x.r < 0.003 then 'open' when x.r < 0.1 then 'resolved' end,
+      case when x.r >= 0.003 and x.r < 0.1 then x.ts + interval '3 hours' end,
+      case when x.r >= 0.003 and x.r < 0.1 then x.ts + interval '2 days' end, x.ts, x.ts
+    from accounts a cross join generate_series(1, 4) k
+    cross join lateral (select ${at}::timestamptz - (random() * 365 + k * 0) * interval '1 day' as ts, random() + k * 0 as r, random() + k * 0 as r2) x`);
+  // Daily reports for the last 30 days (working days, 85 % submitted).
+  await db.execute(sql`insert into progress_reports (workspace_id, member_id, period_kind, period_key, done, submitted_at)
+    select a.workspace_id, a.id, 'day', to_char(d, 'YYYY-MM-DD'), 'bench', d + interval '17 hours'
+    from members a cross join generate_series(${at}::timestamptz - interval '30 days', ${at}::timestamptz - interval '1 day', interval '1 day') d
+    where a.role = 'assistant' and extract(isodow from d) < 6 and random() < 0.85`);
+  await db.execute(sql`insert into kpi_targets (workspace_id, member_id, period_kind, metric, value, updated_at)
+    select w.id, null, 'month', m.metric, m.value, ${at}::timestamptz
+    from workspaces w cross join (values ('touches', 40::numeric), ('visits', 8::numeric)) as m(metric, value)`);
+  await db.execute(sql`analyze`);
+  const [counts] = await queryRows<{ w: number; m: number; a: number }>(db, sql`
+    select (select count(*)::int from workspaces) as w,
+      (select count(*)::int from members where role = 'manager') as m,
+      (select count(*)::int from members where role = 'assistant') as a`);
+  return { workspaces: counts!.w, managers: counts!.m, assistants: counts!.a };
+}
+
+/**
+ * The hand-written baseline: the same nudge families for every due assistant, bundled into one
+ * JSON message each and written with their run claims, all in ONE SQL statement (no JS work).
+ */
+async function baseline(db: Db): Promise<number> {
+  const at = NOW.toISOString();
+  const [row] = await queryRows<{ n: number }>(db, sql`
+    with due as (
+      select m.workspace_id as w, m.id as m, (${at}::timestamptz at time zone m.timezone)::date as d
+      from members m join workspaces ws on ws.id = m.workspace_id
+      left join member_schedule_settings s on s.workspace_id = m.workspace_id and s.member_id = m.id
+      where ws.active and m.active and not m.is_bot and m.role = 'assistant' and coalesce(s.nudges_enabled, true)
+        and not exists (select 1 from member_leaves l where l.workspace_id = m.workspace_id and l.member_id = m.id
+          and l.cancelled_at is null and (${at}::timestamptz at time zone m.timezone)::date between l.from_date and l.to_date)),
+    steps as (
+      select d.w, d.m, jsonb_agg(jsonb_build_object('type', 'text', 'text', a.name || ': ' || t.next_step)) as items
+      from due d join touches t on t.workspace_id = d.w and t.member_id = d.m
+      join accounts a on a.workspace_id = t.workspace_id and a.id = t.account_id
+      where t.next_step is not null and t.next_step_due < d.d and t.next_step_done_at is null
+      group by d.w, d.m),
+    cadence as (
+      select d.w, d.m, jsonb_agg(jsonb_build_object('type', 'text', 'text', a.name)) as items
+      from due d join accounts a on a.workspace_id = d.w and a.assistant_id = d.m and a.archived_at is null
+      left join lateral (select max(t.occurred_at) as last from touches t where t.workspace_id = a.workspace_id and t.account_id = a.id) lt on true
+      where coalesce(lt.last, a.created_at) < ${at}::timestamptz - make_interval(days => a.cadence_days)
+      group by d.w, d.m),
+    complaints as (
+      select d.w, d.m, jsonb_agg(jsonb_build_object('type', 'text', 'text', a.name || ': ' || f.text)) as items
+      from feedback f join accounts a on a.workspace_id = f.workspace_id and a.id = f.account_id
+      join due d on d.w = f.workspace_id and d.m = coalesce(a.assistant_id, f.member_id)
+      where f.is_complaint and f.status = 'open' and f.received_at < ${at}::timestamptz - interval '24 hours'
+      group by d.w, d.m),
+    reports as (
+      select d.w, d.m, jsonb_build_array(jsonb_build_object('type', 'text', 'text', 'report missing')) as items
+      from due d where not exists (select 1 from progress_reports r where r.workspace_id = d.w and r.member_id = d.m
+        and r.period_kind = 'day' and r.period_key = to_char(case extract(isodow from d.d) when 1 then d.d - 3 else d.d - 1 end, 'YYYY-MM-DD'))),
+    kpi as (
+      select d.w, d.m, jsonb_build_array(jsonb_build_object('type', 'text', 'text', 'touches behind')) as items
+      from due d join kpi_targets k on k.workspace_id = d.w and k.member_id is null and k.period_kind = 'month' and k.metric = 'touches'
+      where (select count(*) from touches t where t.workspace_id = d.w and t.member_id = d.m
+        and t.occurred_at >= date_trunc('month', ${at}::timestamptz at time zone 'UTC')) < k.value * (extract(day from d.d) / 30.0) * 0.8),
+    bundled as (
+      select w, m, jsonb_agg(item) as blocks from (
+        select w, m, jsonb_array_elements(items) as item from steps union all
+        select w, m, jsonb_array_elements(items) from cadence union all
+        select w, m, jsonb_array_elements(items) from complaints union all
+        select w, m, jsonb_array_elements(items) from reports union all
+        select w, m, jsonb_array_elements(items) from kpi) x
+      group by w, m),
+    claimed as (
+      insert into bench_baseline_runs (workspace_id, subject_key, period_key)
+      select d.w, 'member:' || d.m, d.d::text from due d
+      on conflict do nothing returning workspace_id, subject_key),
+    queued as (
+      insert into bench_baseline_outbox (workspace_id, member_id, message, dedupe_key)
+      select b.w, b.m, jsonb_build_object('blocks', b.blocks), 'nudges:member:' || b.m
+      from bundled b join claimed c on c.workspace_id = b.w and c.subject_key = 'member:' || b.m
+      returning 1)
+    select count(*)::int as n from queued`);
+  return Number(row?.n ?? 0);
+}
+
+function jobContext(database: Database): JobContext {
+  let registry: Registry | undefined;
+  registry = new Registry(createCapabilities(() => registry!));
+  const translators = new Map<Locale, ReturnType<typeof createTranslator>>();
+  return {
+    database, clock: { now: () => NOW }, logger: createSilentLogger(), outbox: createOutbox(),
+    translator(locale) {
+      let t = translators.get(locale);
+      if (!t) { t = createTranslator(registry!.catalog, locale); translators.set(locale, t); }
+      return t;
+    },
+  };
+}
+
+const fmt = (n: number, digits = 0) => n.toFixed(digits);
+
+/** Runs the job benchmark; prints a table and returns the numbers. */
+export async function run(options: BenchOptions): Promise<Record<string, unknown>> {
+  const name = `kam_bench_jobs_${randomBytes(3).toString('hex')}`;
+  const admin = postgres(options.databaseUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = new URL(options.databaseUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ url: url.toString(), poolSize: 5 });
+  const results: Record<string, unknown> = {};
+  try {
+    await database.migrate();
+    const genStarted = performance.now();
+    const sizes = await generate(database.db, options.scale);
+    const [volume] = await queryRows<{ touches: number; feedback: number }>(database.db, sql`
+      select (select count(*)::int from touches) as touches, (select count(*)::int from feedback) as feedback`);
+    process.stdout.write(`data: ${sizes.workspaces} workspaces, ${sizes.managers} managers, ${sizes.assistants} assistants, `
+      + `${volume!.touches} touches, ${volume!.feedback} feedback (generated in ${fmt((performance.now() - genStarted) / 1000, 1)} s)\n`);
+    results.data = { ...sizes, ...volume };
+    await database.db.execute(sql`create table bench_baseline_runs (workspace_id int, subject_key text, period_key text, primary key (workspace_id, subject_key, period_key))`);
+    await database.db.execute(sql`create table bench_baseline_outbox (workspace_id int, member_id int, message jsonb, dedupe_key text)`);
+
+    const ctx = jobContext(database);
+    // Warm the caches for both sides the same way (a dry run writes nothing).
+    await JOBS.find((j) => j.name === 'nudges')!.run(ctx, { now: NOW, force: true, dryRun: true });
+    await baseline(database.db);
+    await database.db.execute(sql`truncate bench_baseline_runs, bench_baseline_outbox`);
+
+    const base = await measure(database, () => baseline(database.db));
+    process.stdout.write(`baseline (hand-written SQL, nudges): ${fmt(base.ms)} ms, ${base.result} messages, 1 statement\n`);
+    results.baseline = { ms: base.ms, messages: base.result };
+
+    const rows: Array<Record<string, unknown>> = [];
+    const [oneMember] = await queryRows<{ id: number; workspace_id: number }>(database.db, sql`select id, workspace_id from members where role = 'assistant' order by id limit 1`);
+    const [oneManager] = await queryRows<{ id: number; workspace_id: number }>(database.db, sql`select id, workspace_id from members where role = 'manager' order by id limit 1`);
+    for (const job of JOBS as JobDefinition[]) {
+      // Statements for one subject (dry run) versus everyone: the difference must not scale with members.
+      const single = job.name === 'digest' || job.name.startsWith('meeting') ? oneManager! : oneMember!;
+      const one = await measure(database, () => job.run(ctx, { now: NOW, force: true, dryRun: true, workspaceId: Number(single.workspace_id), memberId: Number(single.id) }));
+      const all = await measure<JobRunReport>(database, () => job.run(ctx, { now: NOW, force: true }));
+      const row = {
+        job: job.name, ms: Math.round(all.ms), peakRssMb: Math.round(all.peakRssMb), due: all.result.due, enqueued: all.result.enqueued,
+        statements: all.statements, statementsForOne: one.statements,
+        ratioToBaseline: job.name === 'nudges' ? Math.round((all.ms / base.ms) * 100) / 100 : undefined,
+      };
+      rows.push(row);
+      process.stdout.write(`${job.name.padEnd(22)} ${String(row.ms).padStart(7)} ms  peak RSS ${String(row.peakRssMb).padStart(4)} MB  `
+        + `due ${String(row.due).padStart(6)}  enqueued ${String(row.enqueued).padStart(6)}  statements ${row.statements} (one subject: ${row.statementsForOne})`
+        + `${row.ratioToBaseline !== undefined ? `  ratio to baseline ${row.ratioToBaseline}×` : ''}\n`);
+    }
+    results.jobs = rows;
+    const maxRssMb = process.resourceUsage().maxRSS / 1024;
+    process.stdout.write(`process peak RSS (whole run): ${fmt(maxRssMb)} MB\n`);
+    results.maxRssMb = maxRssMb;
+    return results;
+  } finally {
+    await database.close();
+    if (options.args.keep) {
+      process.stdout.write(`kept database ${name} (--keep)\n`);
+      return results;
+    }
+    const cleanup = postgres(options.databaseUrl, { max: 1, onnotice: () => {} });
+    await cleanup.unsafe(`drop database if exists ${name} with (force)`);
+    await cleanup.end();
+  }
+}
+
+// `tsx scripts/bench/jobs.ts --scale=0.05` also works on its own.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { loadConfig } = await import('../../src/config.ts');
+  const scaleArg = process.argv.find((a) => a.startsWith('--scale='));
+  const databaseUrl = loadConfig().databaseUrl;
+  if (!databaseUrl) { process.stderr.write('set DATABASE_URL\n'); process.exit(1); }
+  await run({ scale: scaleArg ? Number(scaleArg.split('=')[1]) : 1, databaseUrl, args: {} });
+  process.exit(0);
+}
