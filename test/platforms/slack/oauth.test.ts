@@ -60,6 +60,17 @@ describe.each(DATABASE_KINDS)('Slack multi-workspace install (%s)', (kind) => {
     expect(await installations()).toEqual([]);
   });
 
+  it('installing again re-activates the same workspace with its data', async () => {
+    const install = await fetch(`${s.app.url}/slack/install`, { redirect: 'manual' });
+    const state = new URL(install.headers.get('location')!).searchParams.get('state')!;
+    const cookie = install.headers.get('set-cookie')!.split(';')[0]!;
+    const res = await fetch(`${s.app.url}/slack/oauth_redirect?code=good-code&state=${encodeURIComponent(state)}`, { headers: { cookie }, redirect: 'manual' });
+    expect(res.status).toBe(200);
+    expect(await workspace('T9')).toMatchObject({ active: true });
+    const [ann] = await queryRows<{ n: number }>(s.database.db, sql`select count(*)::int as n from members m join workspaces w on w.id = m.workspace_id where w.external_id = 'T9' and m.external_id = 'UANN'`);
+    expect(ann!.n).toBe(1);
+  });
+
   it('tokens and secrets never appear in the logs', () => {
     const all = s.logs.join('\n');
     expect(s.logs.length).toBeGreaterThan(0);
