@@ -57,6 +57,17 @@ describe.each(DATABASE_KINDS)('kpi command (%s)', (kind) => {
     expect(t.text(await t.say('mei', '/kam kpi @tom'))).toContain('不在你的团队');
   });
 
+  it('shows a past period by its label, and refuses a future one', async () => {
+    const october = t.text(await t.say('tom', '/kam kpi 2026-W48'));
+    expect(october).toContain('2026-W48 (week)');
+    expect(october).toContain('Touches: 2');
+    const q3 = t.text(await t.say('wang', '/kam kpi @tom 2026-Q3'));
+    expect(q3).toContain('2026-Q3');
+    expect(q3).toContain('已过 100%');
+    expect(q3).not.toContain('按进度应达');
+    expect(t.text(await t.say('tom', '/kam kpi 2027-01'))).toContain('2027-01');
+  });
+
   it('explains a bad period with usage', async () => {
     const reply = t.text(await t.say('tom', '/kam kpi fortnight'));
     expect(reply).toContain('fortnight');

@@ -5,7 +5,7 @@ import { mention, message } from '../../chat/message.ts';
 import type { Args } from '../../chat/parser.ts';
 import type { Capability } from '../../chat/registry.ts';
 import { ephemeral } from '../../chat/reply.ts';
-import { periodContaining } from '../../lib/time.ts';
+import { parsePeriodKey, periodContaining } from '../../lib/time.ts';
 import { resolveAccountArg } from '../accounts/lookup.ts';
 import { looksLikeMember, requireCanActOn, requireRole, resolveMemberArg } from '../team/access.ts';
 import { teamService } from '../team/service.ts';
@@ -35,9 +35,19 @@ async function kpi(ctx: CommandContext, args: Args) {
   let periodKind: KpiPeriodKind = 'month';
   let team = false;
   let target: Member = ctx.member;
+  let at = scope.now;
+  let complete = false;
   for (const token of args.all()) {
     const lower = token.toLowerCase();
-    if (PERIOD_WORDS[lower]) periodKind = PERIOD_WORDS[lower];
+    const past = /^\d{4}-(q[1-4]|w\d{1,2}|\d{1,2})$/.test(lower) ? parsePeriodKey(lower, 'UTC') : null;
+    if (past && past.kind !== 'day' && past.kind !== 'year') {
+      // A past period by its label. 15 h before its UTC end lies inside it in every time zone.
+      if (past.start.getTime() - 14 * 3_600_000 > scope.now.getTime()) throw new UserError('kpi.futurePeriod', { period: past.key }, 'kpi');
+      periodKind = past.kind;
+      at = scope.now < past.end ? scope.now : new Date(past.end.getTime() - 15 * 3_600_000);
+      // Over everywhere (UTC−12 ends 12 h after UTC): measure it whole.
+      complete = scope.now.getTime() >= past.end.getTime() + 12 * 3_600_000;
+    } else if (PERIOD_WORDS[lower]) periodKind = PERIOD_WORDS[lower];
     else if (TEAM_WORDS.includes(lower)) team = true;
     else if (looksLikeMember(token)) target = await resolveMemberArg(ctx, token, 'kpi');
     else throw new UserError('kpi.unknownPeriod', { value: token.slice(0, 40) }, 'kpi');
@@ -46,11 +56,11 @@ async function kpi(ctx: CommandContext, args: Args) {
     requireRole(ctx, 'manager');
     const people = await teamMembersFor(ctx);
     if (!people.length) return ephemeral(message().text(t('kpi.emptyTeam')).build());
-    const snapshots = await computeKpis(scope, people.map((p) => p.id), periodKind, scope.now, { timezones: new Map(people.map((p) => [p.id, p.timezone])) });
+    const snapshots = await computeKpis(scope, people.map((p) => p.id), periodKind, at, { complete, timezones: new Map(people.map((p) => [p.id, p.timezone])) });
     return ephemeral(teamTable(t, people, snapshots, t(`kpi.period.${periodKind}`)));
   }
   requireCanActOn(ctx, target);
-  const snapshot = (await computeKpis(scope, [target.id], periodKind, scope.now, { timezones: new Map([[target.id, target.timezone]]) })).get(target.id)!;
+  const snapshot = (await computeKpis(scope, [target.id], periodKind, at, { complete, timezones: new Map([[target.id, target.timezone]]) })).get(target.id)!;
   return ephemeral(kpiCard(t, target, snapshot));
 }
 

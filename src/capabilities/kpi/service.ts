@@ -72,6 +72,8 @@ export interface ComputeOptions {
   currency?: string;
   /** Member time zones when the caller already has them (saves one statement). */
   timezones?: Map<number, string>;
+  /** The period containing `at` is over: measure it as of its end (no pace, full share). */
+  complete?: boolean;
 }
 
 interface MemberPeriods {
@@ -127,11 +129,11 @@ function weeksEndedIn(period: Period, asOf: Date, timezone: string): number {
   return count;
 }
 
-function periodsFor(memberId: number, timezone: string, kind: KpiPeriodKind, at: Date): MemberPeriods {
+function periodsFor(memberId: number, timezone: string, kind: KpiPeriodKind, at: Date, complete = false): MemberPeriods {
   const period = periodContaining(kind, at, timezone);
   const previous = periodOffset(kind, at, timezone, -1);
   const length = period.end.getTime() - period.start.getTime();
-  const asOf = new Date(Math.min(at.getTime(), period.end.getTime()));
+  const asOf = complete ? period.end : new Date(Math.min(at.getTime(), period.end.getTime()));
   const share = Math.max(0, Math.min(1, (asOf.getTime() - period.start.getTime()) / length));
   const previousCut = new Date(previous.start.getTime() + share * (previous.end.getTime() - previous.start.getTime()));
   return {
@@ -283,7 +285,7 @@ export async function computeKpis(scope: Scope, memberIds: number[], periodKind:
   const byZone = new Map<string, MemberPeriods>();
   const params = people.map((p) => {
     let zone = byZone.get(p.timezone);
-    if (!zone) { zone = periodsFor(0, p.timezone, periodKind, at); byZone.set(p.timezone, zone); }
+    if (!zone) { zone = periodsFor(0, p.timezone, periodKind, at, options.complete); byZone.set(p.timezone, zone); }
     return { ...zone, memberId: p.id };
   });
   const ws = scope.workspaceId;

@@ -66,7 +66,8 @@ async function start(ctx: CommandContext, args: Args) {
   const existing = await reviewsService.existing(scope, team.map((m) => m.id), quarter.key);
   const todo = team.filter((m) => !existing.some((r) => r.memberId === m.id));
   const at = new Date(Math.min(scope.now.getTime(), quarter.end.getTime() - 15 * 3_600_000));
-  const snapshots = await gatherSnapshots(scope, todo.map((m) => m.id), quarter, at);
+  const complete = scope.now.getTime() >= quarter.end.getTime() + 12 * 3_600_000;
+  const snapshots = await gatherSnapshots(scope, todo.map((m) => m.id), quarter, at, complete);
   const created = await reviewsService.createDrafts(scope, ctx.member.id, quarter.key, snapshots);
   const rules = await incentivesService.rules(scope);
   if (rules) for (const review of created) await incentivesService.propose(scope, rules, review.memberId, quarter.key, review.id, snapshots.get(review.memberId)!.kpi);

@@ -38,8 +38,8 @@ async function optionalTables(scope: Scope): Promise<{ kudos: boolean; assignmen
  * Gathers everything a review shows for many members of one quarter, set-based: the KPI batch,
  * then one statement each for feedback highlights, kudos and completed training.
  */
-export async function gatherSnapshots(scope: Scope, memberIds: number[], quarter: Period, at: Date): Promise<Map<number, ReviewSnapshot>> {
-  const kpis = await computeKpis(scope, memberIds, 'quarter', at);
+export async function gatherSnapshots(scope: Scope, memberIds: number[], quarter: Period, at: Date, complete = false): Promise<Map<number, ReviewSnapshot>> {
+  const kpis = await computeKpis(scope, memberIds, 'quarter', at, { complete });
   const ids = [...kpis.keys()];
   const result = new Map<number, ReviewSnapshot>();
   if (!ids.length) return result;
