@@ -179,7 +179,8 @@ export async function createSlackPlatform(deps: PlatformDeps): Promise<SlackPlat
         if (reply.type === 'form') {
           if (target.triggerId) {
             try {
-              await client.views.open({ trigger_id: target.triggerId, view: renderModal(reply.form, { f: reply.form.id, s: reply.form.state, c: channelId }, t, outcome.people) as never });
+              const meta = { f: reply.form.id, s: reply.form.state, c: channelId, ...(target.fromHome ? { h: 1 as const } : {}) };
+              await client.views.open({ trigger_id: target.triggerId, view: renderModal(reply.form, meta, t, outcome.people) as never });
               continue;
             } catch (error) {
               // Trigger ids live 3 seconds; when it expired, offer the button below instead.
@@ -278,13 +279,7 @@ export async function createSlackPlatform(deps: PlatformDeps): Promise<SlackPlat
     if (event.tab !== 'home') return;
     const teamId = str((body as { team_id?: string }).team_id);
     if (!teamId) return;
-    const outcome = await handle(client, teamId, event.user, { ref: event.channel ?? event.user, kind: 'dm' }, { kind: 'command', text: HOME_COMMAND });
-    const reply = outcome.replies.find((r) => r.type === 'message');
-    if (reply) {
-      try { await publishHome(client, event.user, outcome, reply); } catch (error) {
-        logger.error({ err: (error as { data?: { error?: string } }).data?.error ?? String(error) }, 'views.publish failed');
-      }
-    }
+    await refreshHome(client, teamId, event.user);
   });
 
   async function uninstall(teamId: string | undefined, enterpriseId: string | undefined, why: string) {
@@ -354,7 +349,18 @@ export async function createSlackPlatform(deps: PlatformDeps): Promise<SlackPlat
       await ack();
     }
     await answer(outcome, { client, userId, channelId: meta.c });
+    if (meta.h && !outcome.duplicate && !outcome.replies.some((r) => r.type === 'formErrors')) await refreshHome(client, teamId, userId);
   });
+
+  /** Republishes a member's App Home (after something they did from it changed what it shows). */
+  async function refreshHome(client: WebClient, teamId: string, userId: string): Promise<void> {
+    const outcome = await handle(client, teamId, userId, { ref: userId, kind: 'dm' }, { kind: 'command', text: HOME_COMMAND });
+    const reply = outcome.replies.find((r) => r.type === 'message');
+    if (!reply) return;
+    try { await publishHome(client, userId, outcome, reply); } catch (error) {
+      logger.error({ err: (error as { data?: { error?: string } }).data?.error ?? String(error) }, 'views.publish failed');
+    }
+  }
 
   app.error(async (error) => {
     logger.error({ err: error.message, code: (error as { code?: string }).code }, 'slack listener failed');

@@ -246,6 +246,8 @@ export interface ModalMetadata {
   s?: string;
   /** Channel the form was opened from (answers go there). */
   c?: string;
+  /** Opened from the App Home tab: republish it after a successful submit. */
+  h?: 1;
 }
 
 function fieldElement(field: FormField, people: Map<number, Person>): Record<string, unknown> {
@@ -297,7 +299,7 @@ export function renderModal(form: Form, metadata: ModalMetadata, t: Translator, 
     element: fieldElement(field, people),
   }));
   let privateMetadata = JSON.stringify(metadata);
-  if (privateMetadata.length > SLACK_LIMITS.privateMetadata) privateMetadata = JSON.stringify({ f: metadata.f, c: metadata.c });
+  if (privateMetadata.length > SLACK_LIMITS.privateMetadata) privateMetadata = JSON.stringify({ f: metadata.f, c: metadata.c, h: metadata.h });
   return {
     type: 'modal',
     callback_id: form.id.slice(0, 255),
@@ -319,6 +321,7 @@ export function parseModalMetadata(raw: unknown): ModalMetadata | undefined {
       f: parsed.f,
       s: typeof parsed.s === 'string' ? parsed.s : undefined,
       c: typeof parsed.c === 'string' ? parsed.c : undefined,
+      ...(parsed.h === 1 ? { h: 1 as const } : {}),
     };
   } catch {
     return undefined;

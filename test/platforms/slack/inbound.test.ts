@@ -74,12 +74,31 @@ describe.each(DATABASE_KINDS)('Slack inbound: commands, DMs, mentions, modals, b
     expect(text).toContain('团队概况');
   });
 
-  it('a quick-action button on App Home opens the form as a modal', async () => {
-    await s.slack.click({ team: 'T1', user: 'UANN', actionId: 'home.quick', value: 'touch', container: 'home' });
+  it('a quick-action button on App Home opens the form as a modal; submitting it refreshes the Home tab', async () => {
+    await s.slack.click({ team: 'T1', user: 'UANN', actionId: 'home.quick', value: 'feedback', container: 'home' });
     await s.idle();
     const open = lastCall('views.open');
     expect(open?.trigger_id).toMatch(/^trigger\./);
-    expect((open!.view as { callback_id: string }).callback_id).toBe('touch.submit');
+    const view = open!.view as { callback_id: string; private_metadata: string; blocks: Block[] };
+    expect(JSON.parse(view.private_metadata).h).toBe(1);
+    const fields = view.blocks.map((b) => b.block_id);
+    expect(fields).toContain('account');
+    const account = view.blocks.find((b) => b.block_id === 'account')!.element!.options!.find((o) => o.text.text.includes('Acme'))!.value;
+    s.fake.clear();
+    const values: Record<string, Record<string, Record<string, unknown>>> = {};
+    for (const b of view.blocks) values[b.block_id!] = { value: { type: b.element!.type, value: null, selected_option: null } };
+    values.account = { value: { type: 'static_select', selected_option: { value: account } } };
+    values.score = { value: { type: 'static_select', selected_option: { value: '2' } } };
+    values.category = { value: { type: 'static_select', selected_option: { value: 'delivery' } } };
+    values.complaint = { value: { type: 'static_select', selected_option: { value: 'yes' } } };
+    values.text = { value: { type: 'plain_text_input', value: 'Delivery was late twice' } };
+    const res = await s.slack.submit({ team: 'T1', user: 'UANN', viewId: 'VFB1', callbackId: view.callback_id, privateMetadata: view.private_metadata, values });
+    const body = await res.text();
+    await s.idle();
+    expect(body).toBe('');
+    const home = lastCall('views.publish');
+    expect(home?.user_id).toBe('UANN');
+    expect(textOf({ blocks: (home!.view as { blocks: unknown[] }).blocks })).toContain('Delivery was late twice');
   });
 
   let metadata = '';
@@ -193,12 +212,13 @@ describe.each(DATABASE_KINDS)('Slack inbound: commands, DMs, mentions, modals, b
 
   it('Slack retries of the same event (X-Slack-Retry-Num) are processed once', async () => {
     s.fake.clear();
+    const before = await count('feedback');
     const text = 'feedback "Acme Corp" 5 service "Loved the quick answer"';
     await s.slack.dm('T1', 'UANN', text, { eventId: 'Ev0RETRY1' });
     await s.slack.dm('T1', 'UANN', text, { eventId: 'Ev0RETRY1', retryNum: 1 });
     await s.slack.dm('T1', 'UANN', text, { eventId: 'Ev0RETRY1', retryNum: 2 });
     await s.idle();
-    expect(await count('feedback')).toBe(1);
+    expect(await count('feedback')).toBe(before + 1);
     expect(s.fake.callsTo('chat.postMessage')).toHaveLength(1);
   });
 
