@@ -270,7 +270,7 @@ const round1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 1
  * Computes KPI snapshots for many members at once. Each member's period (week, month, quarter)
  * is the one containing `at` in THEIR time zone. Issues a fixed number of statements however
  * many members are asked for: members (unless `options.timezones` is given), targets, then one per metric family
- * (touches+visits, CSAT, complaints, sales, reports, coverage).
+ * (touches+visits, feedback: CSAT and complaints, sales, reports, coverage).
  */
 export async function computeKpis(scope: Scope, memberIds: number[], periodKind: KpiPeriodKind, at: Date, options: ComputeOptions = {}): Promise<Map<number, KpiSnapshot>> {
   const result = new Map<number, KpiSnapshot>();
@@ -294,7 +294,7 @@ export async function computeKpis(scope: Scope, memberIds: number[], periodKind:
   const currencySql = options.currency !== undefined
     ? sql`${options.currency}::text`
     : sql`coalesce((select br.currency from bonus_rules br where br.workspace_id = ${ws}), 'CNY')`;
-  const [targets, touchRows, csatRows, complaintRows, salesRows, reportRows, coverageRows] = await Promise.all([
+  const [targets, touchRows, feedbackRows, salesRows, reportRows, coverageRows] = await Promise.all([
     getTargets(scope, ids, periodKind),
     queryRows<Row>(db, sql`
       select p.member_id,
@@ -308,26 +308,22 @@ export async function computeKpis(scope: Scope, memberIds: number[], periodKind:
       left join touches t on t.workspace_id = ${ws} and t.member_id = p.member_id
         and t.occurred_at >= p.ps and t.occurred_at < p.e
       group by p.member_id`),
+    // Feedback family: CSAT (by received time) and complaint resolution (by resolved time).
     queryRows<Row>(db, sql`
       select p.member_id,
-        avg(f.score) filter (where f.received_at >= p.s)::float8 as csat,
-        count(f.score) filter (where f.received_at >= p.s)::int as csat_n,
-        avg(f.score) filter (where f.received_at < p.s)::float8 as prev_csat,
-        count(f.score) filter (where f.received_at < p.s)::int as prev_csat_n
+        avg(f.score) filter (where f.score is not null and f.received_at >= p.s and f.received_at < p.e)::float8 as csat,
+        count(f.score) filter (where f.received_at >= p.s and f.received_at < p.e)::int as csat_n,
+        avg(f.score) filter (where f.score is not null and f.received_at >= p.ps and f.received_at < p.s)::float8 as prev_csat,
+        count(f.score) filter (where f.received_at >= p.ps and f.received_at < p.s)::int as prev_csat_n,
+        count(f.id) filter (where f.is_complaint and f.resolved_at >= p.s and f.resolved_at < p.e)::int as resolved,
+        (percentile_cont(0.5) within group (order by extract(epoch from (f.resolved_at - f.received_at)) / 3600.0)
+          filter (where f.is_complaint and f.resolved_at >= p.s and f.resolved_at < p.e))::float8 as median_h,
+        (percentile_cont(0.5) within group (order by extract(epoch from (f.resolved_at - f.received_at)) / 3600.0)
+          filter (where f.is_complaint and f.resolved_at >= p.ps and f.resolved_at < p.s))::float8 as prev_median_h
       from ${p}
       left join feedback f on f.workspace_id = ${ws} and f.member_id = p.member_id
-        and f.received_at >= p.ps and f.received_at < p.e and f.score is not null
-      group by p.member_id`),
-    queryRows<Row>(db, sql`
-      select p.member_id,
-        count(f.id) filter (where f.resolved_at >= p.s)::int as resolved,
-        (percentile_cont(0.5) within group (order by extract(epoch from (f.resolved_at - f.received_at)) / 3600.0)
-          filter (where f.resolved_at >= p.s))::float8 as median_h,
-        (percentile_cont(0.5) within group (order by extract(epoch from (f.resolved_at - f.received_at)) / 3600.0)
-          filter (where f.resolved_at < p.s))::float8 as prev_median_h
-      from ${p}
-      left join feedback f on f.workspace_id = ${ws} and f.member_id = p.member_id and f.is_complaint
-        and f.resolved_at >= p.ps and f.resolved_at < p.e
+        and ((f.received_at >= p.ps and f.received_at < p.e and f.score is not null)
+          or (f.is_complaint and f.resolved_at >= p.ps and f.resolved_at < p.e))
       group by p.member_id`),
     periodKind === 'week' ? Promise.resolve([] as Row[]) : queryRows<Row>(db, sql`
       select p.member_id,
@@ -362,13 +358,13 @@ export async function computeKpis(scope: Scope, memberIds: number[], periodKind:
   ]);
 
   const byMember = (rows: Row[]) => new Map(rows.map((r) => [Number(r.member_id), r]));
-  const touchBy = byMember(touchRows), csatBy = byMember(csatRows), complaintBy = byMember(complaintRows);
+  const touchBy = byMember(touchRows), feedbackBy = byMember(feedbackRows);
   const salesBy = byMember(salesRows), reportBy = byMember(reportRows), coverageBy = byMember(coverageRows);
 
   for (const m of params) {
     const tr = touchBy.get(m.memberId) ?? {};
-    const cr = csatBy.get(m.memberId) ?? {};
-    const kr = complaintBy.get(m.memberId) ?? {};
+    const cr = feedbackBy.get(m.memberId) ?? {};
+    const kr = cr;
     const sr = salesBy.get(m.memberId);
     const rr = reportBy.get(m.memberId) ?? {};
     const vr = coverageBy.get(m.memberId) ?? {};
