@@ -99,7 +99,7 @@ async function generate(db: Db, scale: number): Promise<{ workspaces: number; ma
  * The hand-written baseline: the same nudge families for every due assistant, bundled into one
  * JSON message each and written with their run claims, all in ONE SQL statement (no JS work).
  */
-async function baseline(db: Db): Promise<number> {
+export async function baseline(db: Db): Promise<number> {
   const at = NOW.toISOString();
   const [row] = await queryRows<{ n: number }>(db, sql`
     with due as (
@@ -137,27 +137,32 @@ async function baseline(db: Db): Promise<number> {
       where (select count(*) from touches t where t.workspace_id = d.w and t.member_id = d.m
         and t.occurred_at >= date_trunc('month', ${at}::timestamptz at time zone 'UTC')) < k.value * (extract(day from d.d) / 30.0) * 0.8),
     bundled as (
-      select w, m, jsonb_agg(item) as blocks from (
+      select w, m, jsonb_agg(block) as blocks from (
         select w, m, jsonb_array_elements(items) as item from steps union all
         select w, m, jsonb_array_elements(items) from cadence union all
         select w, m, jsonb_array_elements(items) from complaints union all
         select w, m, jsonb_array_elements(items) from reports union all
         select w, m, jsonb_array_elements(items) from kpi) x
+      cross join lateral (values (item), (jsonb_build_object('type', 'buttons', 'buttons', jsonb_build_array(
+        jsonb_build_object('label', 'Mark done', 'action', 'nudge.act', 'value', 'touch.done:1', 'style', 'primary'),
+        jsonb_build_object('label', 'Snooze 3 days', 'action', 'nudge.snooze', 'value', 'step:1'))))) as b(block)
       group by w, m),
     claimed as (
-      insert into bench_baseline_runs (workspace_id, subject_key, period_key)
-      select d.w, 'member:' || d.m, d.d::text from due d
-      on conflict do nothing returning workspace_id, subject_key),
+      insert into bench_baseline_runs (workspace_id, job, subject_key, period_key, message_count, ran_at)
+      select d.w, 'nudges', 'member:' || d.m, d.d::text, 1, ${at}::timestamptz from due d
+      on conflict do nothing returning workspace_id, subject_key, period_key),
     queued as (
-      insert into bench_baseline_outbox (workspace_id, member_id, message, dedupe_key)
-      select b.w, b.m, jsonb_build_object('blocks', b.blocks), 'nudges:member:' || b.m
+      insert into bench_baseline_outbox (workspace_id, member_id, message, dedupe_key, next_attempt_at, created_at)
+      select b.w, b.m, jsonb_build_object('blocks', b.blocks, 'fallback', 'nudge'), 'nudges:member:' || b.m || ':' || c.period_key,
+        ${at}::timestamptz, ${at}::timestamptz
       from bundled b join claimed c on c.workspace_id = b.w and c.subject_key = 'member:' || b.m
+      on conflict do nothing
       returning 1)
     select count(*)::int as n from queued`);
   return Number(row?.n ?? 0);
 }
 
-function jobContext(database: Database): JobContext {
+export function jobContext(database: Database): JobContext {
   let registry: Registry | undefined;
   registry = new Registry(createCapabilities(() => registry!));
   const translators = new Map<Locale, ReturnType<typeof createTranslator>>();
@@ -192,14 +197,16 @@ export async function run(options: BenchOptions): Promise<Record<string, unknown
     process.stdout.write(`data: ${sizes.workspaces} workspaces, ${sizes.managers} managers, ${sizes.assistants} assistants, `
       + `${volume!.touches} touches, ${volume!.feedback} feedback (generated in ${fmt((performance.now() - genStarted) / 1000, 1)} s)\n`);
     results.data = { ...sizes, ...volume };
-    await database.db.execute(sql`create table bench_baseline_runs (workspace_id int, subject_key text, period_key text, primary key (workspace_id, subject_key, period_key))`);
-    await database.db.execute(sql`create table bench_baseline_outbox (workspace_id int, member_id int, message jsonb, dedupe_key text)`);
+    // The baseline writes the same rows into clones of job_runs and outbox (same columns, defaults and indexes).
+    await database.db.execute(sql`create table bench_baseline_runs (like job_runs including all)`);
+    await database.db.execute(sql`create table bench_baseline_outbox (like outbox including all)`);
 
     const ctx = jobContext(database);
     // Warm the caches for both sides the same way (a dry run writes nothing).
     await JOBS.find((j) => j.name === 'nudges')!.run(ctx, { now: NOW, force: true, dryRun: true });
     await baseline(database.db);
     await database.db.execute(sql`truncate bench_baseline_runs, bench_baseline_outbox`);
+    await database.db.execute(sql`vacuum analyze bench_baseline_runs`);
 
     const base = await measure(database, () => baseline(database.db));
     process.stdout.write(`baseline (hand-written SQL, nudges): ${fmt(base.ms)} ms, ${base.result} messages, 1 statement\n`);
@@ -232,11 +239,11 @@ export async function run(options: BenchOptions): Promise<Record<string, unknown
     await database.close();
     if (options.args.keep) {
       process.stdout.write(`kept database ${name} (--keep)\n`);
-      return results;
+    } else {
+      const cleanup = postgres(options.databaseUrl, { max: 1, onnotice: () => {} });
+      await cleanup.unsafe(`drop database if exists ${name} with (force)`);
+      await cleanup.end();
     }
-    const cleanup = postgres(options.databaseUrl, { max: 1, onnotice: () => {} });
-    await cleanup.unsafe(`drop database if exists ${name} with (force)`);
-    await cleanup.end();
   }
 }
 

@@ -74,35 +74,48 @@ export interface DueSpec {
 
 interface MemberRow extends Record<string, unknown> {
   workspace_id: number; member_id: number; role: Role; manager_id: number | null; display_name: string;
-  timezone: string; locale: Locale; created_at: Date | string; platform: string; settings: WorkspaceSettings | string | null;
+  timezone: string; locale: Locale; created_at: Date | string;
   nudges_enabled: boolean | null; nudge_minutes: number | null; quiet_start_minutes: number | null; quiet_end_minutes: number | null;
   meeting_weekday: number | null; meeting_minutes: number | null;
 }
 
-/** Members of the given roles in active workspaces, with their schedule settings (one query). */
+/** Members of the given roles in active workspaces, with their schedule settings (two queries). */
 export async function loadScheduleMembers(db: Db, options: { roles: readonly Role[]; workspaceId?: number; memberId?: number }): Promise<ScheduleMember[]> {
   const roles = `{${options.roles.join(',')}}`;
+  const workspaceFilter = options.workspaceId !== undefined ? sql`and w.id = ${options.workspaceId}` : sql``;
+  // Workspace settings once per workspace, not once per member row.
+  const spaces = await queryRows<{ id: number; platform: string; settings: WorkspaceSettings | string | null }>(db, sql`
+    select w.id, w.platform, w.settings from workspaces w where w.active ${workspaceFilter}`);
+  const byId = new Map(spaces.map((w) => [Number(w.id), {
+    platform: w.platform,
+    settings: (typeof w.settings === 'string' ? JSON.parse(w.settings) : w.settings ?? {}) as WorkspaceSettings,
+  }]));
+  if (!byId.size) return [];
   const rows = await queryRows<MemberRow>(db, sql`
     select m.workspace_id, m.id as member_id, m.role, m.manager_id, m.display_name, m.timezone, m.locale, m.created_at,
-      w.platform, w.settings, s.nudges_enabled, s.nudge_minutes, s.quiet_start_minutes, s.quiet_end_minutes,
-      s.meeting_weekday, s.meeting_minutes
+      s.nudges_enabled, s.nudge_minutes, s.quiet_start_minutes, s.quiet_end_minutes, s.meeting_weekday, s.meeting_minutes
     from members m
     join workspaces w on w.id = m.workspace_id
     left join member_schedule_settings s on s.workspace_id = m.workspace_id and s.member_id = m.id
-    where w.active and m.active and not m.is_bot and m.role = any(${roles}::text[])
-      ${options.workspaceId !== undefined ? sql`and m.workspace_id = ${options.workspaceId}` : sql``}
+    where w.active and m.active and not m.is_bot and m.role = any(${roles}::text[]) ${workspaceFilter}
       ${options.memberId !== undefined ? sql`and m.id = ${options.memberId}` : sql``}
     order by m.workspace_id, m.id`);
-  return rows.map((r) => ({
-    workspaceId: Number(r.workspace_id), memberId: Number(r.member_id), role: r.role,
-    managerId: r.manager_id === null ? null : Number(r.manager_id), displayName: r.display_name,
-    timezone: r.timezone, locale: r.locale, createdAt: new Date(r.created_at), platform: r.platform,
-    workspaceSettings: (typeof r.settings === 'string' ? JSON.parse(r.settings) : r.settings ?? {}) as WorkspaceSettings,
-    nudgesEnabled: r.nudges_enabled ?? true,
-    nudgeMinutes: r.nudge_minutes ?? DEFAULT_NUDGE_MINUTES,
-    quietStartMinutes: r.quiet_start_minutes, quietEndMinutes: r.quiet_end_minutes,
-    meetingWeekday: r.meeting_weekday, meetingMinutes: r.meeting_minutes,
-  }));
+  const members: ScheduleMember[] = [];
+  for (const r of rows) {
+    const ws = byId.get(Number(r.workspace_id));
+    if (!ws) continue;
+    members.push({
+      workspaceId: Number(r.workspace_id), memberId: Number(r.member_id), role: r.role,
+      managerId: r.manager_id === null ? null : Number(r.manager_id), displayName: r.display_name,
+      timezone: r.timezone, locale: r.locale, createdAt: new Date(r.created_at), platform: ws.platform,
+      workspaceSettings: ws.settings,
+      nudgesEnabled: r.nudges_enabled ?? true,
+      nudgeMinutes: r.nudge_minutes ?? DEFAULT_NUDGE_MINUTES,
+      quietStartMinutes: r.quiet_start_minutes, quietEndMinutes: r.quiet_end_minutes,
+      meetingWeekday: r.meeting_weekday, meetingMinutes: r.meeting_minutes,
+    });
+  }
+  return members;
 }
 
 /** True when local `minutes` fall in the quiet range [start, end), which may wrap midnight. */
