@@ -63,6 +63,9 @@ describe.each(DATABASE_KINDS)('schedule, leave and admin commands (%s)', (kind) 
     expect(await say('tom', `/kam leave cancel ${id}`)).toContain('cancelled');
     expect(await say('tom', '/kam leave')).toContain('No leave planned');
     expect(await say('mei', '/kam 请假 明天')).toContain('2026-12-01');
+    // A manager records leave for an assistant on the team.
+    expect(await say('wang', '/kam 请假 @tom 2026-12-28 2026-12-29')).toContain('@Tom Baker');
+    expect(await say('tom', '/kam leave list')).toContain('2026-12-28 → 2026-12-29');
   });
 
   it('admin jobs lists schedules and recent runs; others are refused', async () => {
@@ -90,6 +93,9 @@ describe.each(DATABASE_KINDS)('schedule, leave and admin commands (%s)', (kind) 
     expect(await say('wang', '/kam admin run nudges @mei')).toContain('没有到期');
     await h.t.deliver();
     expect(await count(h.t, 'mei', '今天有')).toBe(1);
+    // The run shows up in the jobs list, with whom it was for.
+    const jobs = await say('wang', '/kam admin jobs');
+    expect(jobs).toMatch(/nudges · @Mei Chen · 2026-11-30 · 1 条/);
   });
 
   it('snooze hides an item for three days; mark done runs the touch action without losing the nudge', async () => {
