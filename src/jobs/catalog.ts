@@ -1,5 +1,6 @@
 import { actionItemRemindersJob } from './action-item-reminders.ts';
 import { digestJob } from './digest.ts';
+import { housekeepingJob } from './housekeeping.ts';
 import { meetingAgendasJob } from './meeting-agendas.ts';
 import { meetingPromptsJob } from './meeting-prompts.ts';
 import { nudgesJob } from './nudges.ts';
@@ -19,4 +20,5 @@ export const JOBS: JobDefinition[] = [
   actionItemRemindersJob,
   recognitionJob,
   digestJob,
+  housekeepingJob,
 ];
