@@ -280,12 +280,13 @@ export function nudgeMessage(t: Translator, member: Pick<DueMember, 'nudgeMinute
   const { items, total } = nudgeItems(t, rows);
   if (!items.length) return undefined;
   const shown = items.slice(0, NUDGE_MAX_ITEMS);
-  const builder = message().header(t('schedule.nudge.title', { count: total }));
+  const title = total === 1 ? t('schedule.nudge.titleOne') : t('schedule.nudge.title', { count: total });
+  const builder = message().header(title);
   for (const item of shown) builder.text(item.text).buttons(item.buttons);
   const more = total - shown.length;
   if (more > 0) builder.context(t('schedule.nudge.more', { count: more }));
   builder.context(t('schedule.nudge.footer', { time: formatClockTime(member.nudgeMinutes) }));
-  return builder.fallback(t('schedule.nudge.title', { count: total })).build();
+  return builder.fallback(title).build();
 }
 
 /**

@@ -87,4 +87,5 @@ export async function outboxOf(t: TestApp | Db, job: string): Promise<Array<{ me
   return queryRows(handle, sql`select member_id, dedupe_key, status, attempts from outbox where dedupe_key like ${`${job}:%`} order by id`);
 }
 
-export const NUDGE_TITLE = 'things need you today';
+/** Every nudge starts with this (English members). */
+export const NUDGE_TITLE = 'Good morning!';
