@@ -18,23 +18,30 @@ import type { BenchOptions } from './index.ts';
  * the time and peak RSS to compute and enqueue everything for everyone at once, the number of
  * SQL statements per run (at full size and for a single member: it must not grow with members),
  * and for the nudges the ratio to a hand-written single-statement SQL baseline in the same run.
+ * Run with NODE_OPTIONS=--expose-gc for per-job peak RSS that starts from a collected heap.
  */
 
 // Wednesday 25 Nov 2026 06:00 UTC: a working day in every zone used (NY 01:00 … Shanghai 14:00).
 const NOW = new Date('2026-11-25T06:00:00Z');
 const ZONES = ['Asia/Shanghai', 'Asia/Kolkata', 'America/New_York', 'Europe/London'];
 
-interface Measured<T> { ms: number; peakRssMb: number; statements: number; result: T }
+interface Measured<T> { ms: number; peakRssMb: number; startRssMb: number; statements: number; result: T }
+
+// With NODE_OPTIONS=--expose-gc each measurement starts from a collected heap, so a job's peak
+// RSS is not inflated by garbage the previous job left behind.
+const collect = (globalThis as { gc?: () => void }).gc;
 
 async function measure<T>(database: Database, fn: () => Promise<T>): Promise<Measured<T>> {
-  let peak = process.memoryUsage().rss;
+  collect?.();
+  const startRss = process.memoryUsage().rss;
+  let peak = startRss;
   const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
   const statements = database.statementCount();
   const started = performance.now();
   try {
     const result = await fn();
     peak = Math.max(peak, process.memoryUsage().rss);
-    return { ms: performance.now() - started, peakRssMb: peak / 2 ** 20, statements: database.statementCount() - statements, result };
+    return { ms: performance.now() - started, peakRssMb: peak / 2 ** 20, startRssMb: startRss / 2 ** 20, statements: database.statementCount() - statements, result };
   } finally {
     clearInterval(timer);
   }
@@ -244,12 +251,12 @@ export async function run(options: BenchOptions): Promise<Record<string, unknown
       // The nudges already ran (last timed round above); the other jobs run once here.
       const all = job.name === 'nudges' ? { ...nudgeRuns.at(-1)!, ms: nudgeMedian } : await measure<JobRunReport>(database, () => job.run(ctx, { now: NOW, force: true }));
       const row = {
-        job: job.name, ms: Math.round(all.ms), peakRssMb: Math.round(all.peakRssMb), due: all.result.due, enqueued: all.result.enqueued,
+        job: job.name, ms: Math.round(all.ms), peakRssMb: Math.round(all.peakRssMb), startRssMb: Math.round(all.startRssMb), due: all.result.due, enqueued: all.result.enqueued,
         statements: all.statements, statementsForOne: one.statements,
         ratioToBaseline: job.name === 'nudges' ? Math.round((nudgeMedian / baseMedian) * 100) / 100 : undefined,
       };
       rows.push(row);
-      process.stdout.write(`${job.name.padEnd(22)} ${String(row.ms).padStart(7)} ms  peak RSS ${String(row.peakRssMb).padStart(4)} MB  `
+      process.stdout.write(`${job.name.padEnd(22)} ${String(row.ms).padStart(7)} ms  peak RSS ${String(row.peakRssMb).padStart(4)} MB (from ${row.startRssMb})  `
         + `due ${String(row.due).padStart(6)}  enqueued ${String(row.enqueued).padStart(6)}  statements ${row.statements} (one subject: ${row.statementsForOne})`
         + `${row.ratioToBaseline !== undefined ? `  ratio to baseline ${row.ratioToBaseline}×` : ''}\n`);
     }
