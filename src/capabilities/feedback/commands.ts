@@ -261,8 +261,7 @@ async function cardButton(ctx: CommandContext, value: string, step: 'ack' | 'res
 }
 
 async function showAccount(ctx: CommandContext, value: string): Promise<HandlerResult> {
-  const id = Number(value);
-  const account = Number.isInteger(id) && id > 0 ? await getAccount(ctx.scope, id) : undefined;
+  const account = /^\d{1,9}$/.test(value) ? await getAccount(ctx.scope, Number(value)) : undefined;
   if (!account) throw new UserError('feedback.accountGone');
   if (!(await canWorkOnAccount(ctx.scope, ctx.member, account))) throw new UserError('accounts.notYours', { name: account.name });
   const summary = await feedbackService.accountSummary(ctx.scope, account.id);
@@ -273,8 +272,8 @@ async function showAccount(ctx: CommandContext, value: string): Promise<HandlerR
 async function submitForm(ctx: CommandContext, values: Record<string, string>): Promise<HandlerResult> {
   const { t } = ctx;
   const errors: FormErrors = {};
-  const accountId = Number(values.account ?? '');
-  const account = Number.isInteger(accountId) && accountId > 0 ? await getAccount(ctx.scope, accountId) : undefined;
+  const rawAccount = (values.account ?? '').trim();
+  const account = /^\d{1,9}$/.test(rawAccount) ? await getAccount(ctx.scope, Number(rawAccount)) : undefined;
   if (!account || account.archivedAt) errors.account = t('feedback.form.pickAccount');
   else if (!(await canWorkOnAccount(ctx.scope, ctx.member, account))) errors.account = t('accounts.notYours', { name: account.name });
   let score: number | null = null;

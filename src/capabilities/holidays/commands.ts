@@ -148,9 +148,12 @@ async function holidays(ctx: CommandContext, args: Args): Promise<HandlerResult>
 
 async function logGreetingAction(ctx: CommandContext, value: string): Promise<HandlerResult> {
   const [rawAccount, rawFestival, date] = value.split('|');
-  const accountId = Number(rawAccount);
+  const accountId = /^\d{1,9}$/.test(rawAccount ?? '') ? Number(rawAccount) : NaN;
   const festival = parseFestival(rawFestival ?? '');
-  if (!Number.isSafeInteger(accountId) || !festival || !/^\d{4}-\d{2}-\d{2}$/.test(date ?? '')) throw new UserError('error.unknownAction');
+  // A real calendar day only (2027-13-45 would fail in SQL); button values can be forged.
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(date ?? '') ? new Date(`${date}T00:00:00Z`) : undefined;
+  const realDay = !!day && !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === date;
+  if (!Number.isSafeInteger(accountId) || !festival || !realDay) throw new UserError('error.unknownAction');
   const account = await getAccount(ctx.scope, accountId);
   if (!account) throw new UserError('error.unknownAction');
   if (!(await canWorkOnAccount(ctx.scope, ctx.member, account))) throw new UserError('accounts.notYours', { name: account.name });

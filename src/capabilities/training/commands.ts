@@ -220,8 +220,8 @@ async function training(ctx: CommandContext, args: Args): Promise<HandlerResult>
 }
 
 async function markDoneAction(ctx: CommandContext, value: string): Promise<HandlerResult> {
-  const id = Number(value);
-  const assignment = Number.isSafeInteger(id) ? await trainingService.assignment(ctx.scope, id) : undefined;
+  // Ids are int4 in the database: anything longer than 9 digits is a forged or broken button.
+  const assignment = /^\d{1,9}$/.test(value) ? await trainingService.assignment(ctx.scope, Number(value)) : undefined;
   if (!assignment) throw new UserError('error.unknownAction');
   const owner = assignment.memberId === ctx.member.id ? ctx.member : await getMember(ctx.scope, assignment.memberId);
   if (!owner || !canActOn(ctx.member, owner)) throw new UserError('training.notYourItem');
@@ -232,7 +232,7 @@ async function markDoneAction(ctx: CommandContext, value: string): Promise<Handl
 
 async function rsvpAction(ctx: CommandContext, value: string): Promise<HandlerResult> {
   const [rawId, rawAnswer] = value.split(':');
-  const sessionId = Number(rawId);
+  const sessionId = /^\d{1,9}$/.test(rawId ?? '') ? Number(rawId) : NaN;
   if (!Number.isSafeInteger(sessionId) || !(RSVP_ANSWERS as readonly string[]).includes(rawAnswer ?? '')) throw new UserError('error.unknownAction');
   const session = await trainingService.session(ctx.scope, sessionId);
   if (!session) throw new UserError('error.unknownAction');

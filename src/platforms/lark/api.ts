@@ -1,7 +1,7 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { LarkConfig } from '../../config.ts';
 import { DeliveryError } from '../../delivery/worker.ts';
-import type { Logger } from '../../lib/logger.ts';
+import { scrubSecrets, type Logger } from '../../lib/logger.ts';
 import type { CardJson, LarkOutgoing } from './render.ts';
 
 /**
@@ -32,7 +32,9 @@ const TOKEN_CODES = new Set([99991661, 99991663, 99991664, 99991668, 99991671]);
 
 /** The SDK logs through this; its messages go to our logger at the same level. */
 export function sdkLogger(logger: Logger) {
-  const fmt = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ').slice(0, 2000);
+  // The SDK logs raw axios errors, whose JSON carries request headers and bodies (the bearer
+  // token, and app_secret on a failed token request): scrub before anything is written.
+  const fmt = (msg: unknown[]) => scrubSecrets(msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ')).slice(0, 2000);
   return {
     error: (...msg: unknown[]) => logger.warn({ sdk: 'lark' }, fmt(msg)),
     warn: (...msg: unknown[]) => logger.warn({ sdk: 'lark' }, fmt(msg)),

@@ -1,6 +1,6 @@
 import { LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { SlackConfig } from '../../config.ts';
-import type { Logger } from '../../lib/logger.ts';
+import { scrubSecrets, type Logger } from '../../lib/logger.ts';
 
 export type WebClient = InstanceType<typeof webApi.WebClient>;
 
@@ -16,7 +16,7 @@ export function apiUrlOf(config: SlackConfig): string {
  */
 export function createSlackLogger(logger: Logger): BoltLogger {
   const child = logger.child({ component: 'slack' });
-  const text = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : '')).filter(Boolean).join(' ').slice(0, 500);
+  const text = (msg: unknown[]) => scrubSecrets(msg.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : '')).filter(Boolean).join(' ')).slice(0, 500);
   let level = LogLevel.WARN;
   return {
     debug: () => {},
