@@ -91,13 +91,17 @@ export interface ParsedText {
 
 /**
  * Replaces mention placeholders: the bot's own mention is removed, other people become
- * `<@x:open_id>` (the chat runtime maps them to members), @all is dropped.
+ * `<@x:open_id>` (the chat runtime maps them to members), @all is dropped. Typed look-alikes
+ * of those tokens are defused, so people cannot forge mentions.
  */
 export function resolveMentions(text: string, mentions: LarkMention[] | undefined, botOpenId: string | undefined): ParsedText {
   const byKey = new Map((mentions ?? []).map((m) => [m.key, m]));
   const hints = new Map<string, ProfileHint>();
   let botMentioned = false;
-  const out = text.replace(/@_user_\d+|@_all/g, (key) => {
+  // Lark text is raw: defuse anything typed that looks like one of our internal mention tokens
+  // (`<@x:…>` would create a member, `<@m:…>` would ping one) before placing the real ones.
+  const typed = text.replace(/<@/g, '@');
+  const out = typed.replace(/@_user_\d+|@_all/g, (key) => {
     const mention = byKey.get(key);
     const openId = openIdOf(mention?.id);
     if (!mention || !openId) return '';
