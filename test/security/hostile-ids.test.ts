@@ -47,3 +47,24 @@ describe.each(DATABASE_KINDS)('hostile button values and form state (%s)', (kind
     }
   });
 });
+
+describe.each(DATABASE_KINDS)('hostile amounts (%s)', (kind) => {
+  let t: TestApp;
+  beforeAll(async () => { t = await startTestApp(kind); });
+  afterAll(async () => { await t?.close(); });
+
+  it('a sale too large for the ledger is refused with the usage, and nothing is recorded', async () => {
+    const reply = t.text(await t.say('wang', '/kam settings language en') && await t.say('wang', '/kam sale "Acme Corp" 999999999999999万'));
+    expect(reply).not.toContain('something went wrong');
+    expect(reply).toContain('/kam sale');
+    expect(t.text(await t.say('wang', '/kam sale "Acme Corp" 1200'))).not.toContain('⚠️');
+  });
+
+  it('bonus rules and targets with absurd amounts are refused calmly', async () => {
+    for (const text of ['/kam bonus rules base=999999999999999万', '/kam target @tom sales=999999999999999万']) {
+      const reply = t.text(await t.say('wang', text));
+      expect(reply, text).not.toContain('something went wrong');
+      expect(reply, text).toContain('⚠️');
+    }
+  });
+});

@@ -20,9 +20,13 @@ export function normaliseCurrency(raw: string | undefined): string | null {
   return /^[A-Z]{3}$/.test(code) ? code : null;
 }
 
+/** The largest amount we accept, in minor units (10^15: ten trillion yuan). */
+export const MAX_AMOUNT_MINOR = 10n ** 15n;
+
 /**
  * Parses a typed amount into minor units: 12345, 12,345.67, 12345.6, 1.5万 (×10 000), 2k.
- * Returns null for anything else, negative amounts or more decimals than the currency has.
+ * Returns null for anything else, negative amounts, more decimals than the currency has, or
+ * more than MAX_AMOUNT_MINOR.
  */
 export function parseAmount(raw: string, currency: string): bigint | null {
   let text = raw.trim().replace(/[¥$€£]/g, '').replace(/[，,](?=\d{3}(\D|$))/g, '');
@@ -41,7 +45,9 @@ export function parseAmount(raw: string, currency: string): bigint | null {
   const total = units * multiplier;
   const divisor = 10n ** BigInt(extraDecimals);
   if (total % divisor !== 0n) return null;
-  return total / divisor;
+  const minor = total / divisor;
+  // Larger amounts overflow the bigint/numeric columns (and JS number maths on totals).
+  return minor > MAX_AMOUNT_MINOR ? null : minor;
 }
 
 /** Formats minor units for people: ¥12,345.67 / 12,345.67 CHF. */
