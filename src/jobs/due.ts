@@ -4,7 +4,7 @@ import { DEFAULT_NUDGE_MINUTES } from '../../db/schema/schedule.ts';
 import type { Locale, Role } from '../../db/schema/members.ts';
 import type { WorkspaceSettings } from '../../db/schema/workspaces.ts';
 import { workingDayMap } from '../capabilities/holidays/service.ts';
-import { addDays, formatClockTime, localParts, weekdayOf, zonedTimeToInstant } from '../lib/time.ts';
+import { addDays, formatClockTime, isValidTimezone, localParts, weekdayOf, zonedTimeToInstant } from '../lib/time.ts';
 
 /**
  * "Who is due" for scheduled jobs, computed set-based: one query lists the candidate members
@@ -128,7 +128,13 @@ export function inQuietHours(minutes: number, start: number | null, end: number 
 class ZoneCache {
   private readonly parts = new Map<string, ReturnType<typeof localParts>>();
   private readonly instants = new Map<string, Date | null>();
+  private readonly validity = new Map<string, boolean>();
   constructor(private readonly now: Date) {}
+  valid(timezone: string): boolean {
+    let ok = this.validity.get(timezone);
+    if (ok === undefined) { ok = isValidTimezone(timezone); this.validity.set(timezone, ok); }
+    return ok;
+  }
   local(timezone: string) {
     let p = this.parts.get(timezone);
     if (!p) { p = localParts(this.now, timezone); this.parts.set(timezone, p); }
@@ -233,6 +239,8 @@ export async function findDueMembers(db: Db, spec: DueSpec): Promise<DueResult> 
   const timed: DueMember[] = [];
   for (const m of members) {
     if (spec.requireNudgesOn && !m.nudgesEnabled) continue;
+    // A zone the time library does not know would poison every date below: skip that member.
+    if (!zones.valid(m.timezone)) continue;
     const today = zones.local(m.timezone).date;
     const dates = spec.force ? [today] : [today, addDays(today, -1)];
     for (const date of dates) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows, sql } from '../../db/client.ts';
 import { holidayOverrides } from '../../db/schema/holidays.ts';
 import { createOutbox } from '../../src/delivery/outbox.ts';
 import { startJobs } from '../../src/jobs/index.ts';
@@ -138,6 +139,13 @@ describe.each(DATABASE_KINDS)('nudges arrive at 09:30 in each member\'s own time
     await jobs.ready;
     await jobs.stop();
     await h.tickAt('2026-03-09T06:00:00Z');
+    expect(await nudges('sh')).toBe(before + 1);
+  });
+
+  it('a member whose stored time zone is broken is skipped; everyone else still gets theirs', async () => {
+    await queryRows(db(h.t), sql`update members set timezone = 'Mars/Olympus' where external_id = 'calm'`);
+    const before = await nudges('sh');
+    await h.tickAt('2026-03-10T01:30:00Z'); // Tuesday 09:30 in Shanghai
     expect(await nudges('sh')).toBe(before + 1);
   });
 });
