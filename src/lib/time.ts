@@ -65,7 +65,8 @@ export function parsePeriodKey(key: string, timezone: string): Period | null {
     dt = DateTime.fromObject({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) }, { zone: timezone });
     kind = 'day';
   }
-  if (!dt || !kind || !dt.isValid) return null;
+  // Year 0 does not exist in PostgreSQL, and keys assume four-digit years.
+  if (!dt || !kind || !dt.isValid || dt.year < 1000) return null;
   return periodContaining(kind, dt.toJSDate(), timezone);
 }
 
@@ -126,7 +127,7 @@ export function parseUserDate(input: string, now: Date, timezone: string): strin
   }
   if ((m = text.match(/^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/)) || (m = text.match(/^(\d{4})年(\d{1,2})月(\d{1,2})日?$/))) {
     const dt = DateTime.fromObject({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) }, { zone: timezone });
-    return dt.isValid ? dt.toISODate() : null;
+    return dt.isValid && dt.year >= 1000 ? dt.toISODate() : null;
   }
   if ((m = text.match(/^(\d{1,2})[-/](\d{1,2})$/)) || (m = text.match(/^(\d{1,2})月(\d{1,2})日?$/))) {
     const dt = DateTime.fromObject({ year: today.year, month: Number(m[1]), day: Number(m[2]) }, { zone: timezone });

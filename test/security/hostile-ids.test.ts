@@ -68,3 +68,21 @@ describe.each(DATABASE_KINDS)('hostile amounts (%s)', (kind) => {
     }
   });
 });
+
+describe.each(DATABASE_KINDS)('year zero and other impossible periods (%s)', (kind) => {
+  let t: TestApp;
+  beforeAll(async () => { t = await startTestApp(kind); await t.say('wang', '/kam settings language en'); });
+  afterAll(async () => { await t?.close(); });
+
+  it('year-0 periods, months and dates are refused with the usage instead of failing in SQL', async () => {
+    for (const [who, text, usage] of [
+      ['tom', '/kam kpi 0000-01', '/kam kpi'], ['wang', '/kam review start 0000-Q1', '/kam review'],
+      ['wang', '/kam sale "Acme Corp" 100 0000-01', '/kam sale'], ['tom', '/kam leave 0000-01-01 2026-12-01', '/kam leave'],
+    ] as const) {
+      const reply = t.text(await t.say(who, text));
+      expect(reply, text).not.toContain('something went wrong');
+      expect(reply, text).toContain(usage);
+    }
+    expect(t.text(await t.say('wang', '/kam review'))).not.toContain('0000');
+  });
+});

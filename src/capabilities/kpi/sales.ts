@@ -15,7 +15,8 @@ export function parseMonth(raw: string): string | null {
   const m = raw.trim().match(/^(\d{4})[-/年.](\d{1,2})月?$/);
   if (!m) return null;
   const month = Number(m[2]);
-  if (month < 1 || month > 12) return null;
+  // Year 0 does not exist in PostgreSQL dates.
+  if (month < 1 || month > 12 || Number(m[1]) < 1000) return null;
   return `${m[1]}-${String(month).padStart(2, '0')}-01`;
 }
 

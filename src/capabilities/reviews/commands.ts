@@ -57,8 +57,8 @@ async function start(ctx: CommandContext, args: Args) {
   requireRole(ctx, 'manager');
   const raw = args.shift();
   if (!raw) throw new UserError('reviews.quarterRequired', {}, USAGE);
-  if (!/^\d{4}-?Q[1-4]$/i.test(raw)) throw new UserError('reviews.badQuarter', { value: raw.slice(0, 20) }, USAGE);
-  const quarter = parsePeriodKey(raw, 'UTC')!;
+  const quarter = /^\d{4}-?Q[1-4]$/i.test(raw) ? parsePeriodKey(raw, 'UTC') : null;
+  if (!quarter) throw new UserError('reviews.badQuarter', { value: raw.slice(0, 20) }, USAGE);
   // Local quarters run from UTC−12 to UTC+14: 15 hours before the UTC end is inside every one of them.
   if (quarter.start.getTime() - 14 * 3_600_000 > scope.now.getTime()) throw new UserError('reviews.notStarted', { period: quarter.key }, USAGE);
   const team = await teamMembersFor(ctx);
