@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import type { SQL } from 'drizzle-orm';
 import { queryRows, sql, type Db } from '../../db/client.ts';
 import { DEFAULT_NUDGE_MINUTES } from '../../db/schema/schedule.ts';
 import type { Locale, Role } from '../../db/schema/members.ts';
@@ -70,7 +71,17 @@ export interface DueSpec {
   requireNudgesOn?: boolean;
   /** Wait while the member is in quiet hours (default true). */
   respectQuietHours?: boolean;
+  /**
+   * Optional SQL for the member's local due time in minutes after midnight, over the aliases
+   * `m` (members), `s` (member_schedule_settings) and `w` (workspaces). When given, members whose
+   * local time is nowhere near it are left out in SQL (a loose window; the exact check is in
+   * JS), so a tick when nobody is due does not load every member.
+   */
+  sqlDueMinutes?: SQL;
 }
+
+/** Minutes of slack around the SQL pre-filter window: more than any DST shift. */
+const PREFILTER_SLACK_MINUTES = 90;
 
 interface MemberRow extends Record<string, unknown> {
   workspace_id: number; member_id: number; role: Role; manager_id: number | null; display_name: string;
@@ -80,8 +91,19 @@ interface MemberRow extends Record<string, unknown> {
 }
 
 /** Members of the given roles in active workspaces, with their schedule settings (two queries). */
-export async function loadScheduleMembers(db: Db, options: { roles: readonly Role[]; workspaceId?: number; memberId?: number }): Promise<ScheduleMember[]> {
+export async function loadScheduleMembers(db: Db, options: {
+  roles: readonly Role[]; workspaceId?: number; memberId?: number;
+  /** Keep only members whose local time is within `spanMinutes` after `dueMinutes` (plus slack). */
+  window?: { now: Date; dueMinutes: SQL; spanMinutes: number };
+}): Promise<ScheduleMember[]> {
   const roles = `{${options.roles.join(',')}}`;
+  const window = options.window;
+  // Zones PostgreSQL does not know are kept (never filtered, never an error); JS decides for them.
+  const windowJoin = window ? sql`left join pg_timezone_names tz on tz.name = m.timezone` : sql``;
+  const windowFilter = window ? sql`and (tz.name is null or mod(
+      (extract(hour from ${window.now.toISOString()}::timestamptz at time zone tz.name) * 60
+        + extract(minute from ${window.now.toISOString()}::timestamptz at time zone tz.name))::int
+      - (${window.dueMinutes}) + ${PREFILTER_SLACK_MINUTES} + 2880, 1440) <= ${window.spanMinutes + 2 * PREFILTER_SLACK_MINUTES})` : sql``;
   const workspaceFilter = options.workspaceId !== undefined ? sql`and w.id = ${options.workspaceId}` : sql``;
   // Workspace settings once per workspace, not once per member row.
   const spaces = await queryRows<{ id: number; platform: string; settings: WorkspaceSettings | string | null }>(db, sql`
@@ -97,8 +119,10 @@ export async function loadScheduleMembers(db: Db, options: { roles: readonly Rol
     from members m
     join workspaces w on w.id = m.workspace_id
     left join member_schedule_settings s on s.workspace_id = m.workspace_id and s.member_id = m.id
+    ${windowJoin}
     where w.active and m.active and not m.is_bot and m.role = any(${roles}::text[]) ${workspaceFilter}
       ${options.memberId !== undefined ? sql`and m.id = ${options.memberId}` : sql``}
+      ${windowFilter}
     order by m.workspace_id, m.id`);
   const members: ScheduleMember[] = [];
   for (const r of rows) {
@@ -232,7 +256,10 @@ export interface DueResult {
 export async function findDueMembers(db: Db, spec: DueSpec): Promise<DueResult> {
   const { now } = spec;
   const zones = new ZoneCache(now);
-  const members = await loadScheduleMembers(db, spec);
+  const members = await loadScheduleMembers(db, {
+    roles: spec.roles, workspaceId: spec.workspaceId, memberId: spec.memberId,
+    window: spec.sqlDueMinutes && !spec.force ? { now, dueMinutes: spec.sqlDueMinutes, spanMinutes: spec.graceMinutes } : undefined,
+  });
   const graceMs = spec.graceMinutes * 60_000;
 
   // 1. The due moment, in each member's zone: today's, or yesterday's when the window spans midnight.

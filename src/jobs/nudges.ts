@@ -1,4 +1,5 @@
 import { queryRows, sql, type Db } from '../../db/client.ts';
+import { DEFAULT_NUDGE_MINUTES } from '../../db/schema/schedule.ts';
 import { getTargets } from '../capabilities/kpi/service.ts';
 import type { Translator } from '../chat/i18n/index.ts';
 import { message, type Button, type Message } from '../chat/message.ts';
@@ -301,6 +302,7 @@ async function run(ctx: JobContext, options: JobRunOptions): Promise<JobRunRepor
     workspaceId: options.workspaceId, memberId: options.memberId, force: options.force, includeDone: options.dryRun,
     requireNudgesOn: true,
     dueTime: (member, date) => ({ minutes: member.nudgeMinutes, periodKey: date }),
+    sqlDueMinutes: sql`coalesce(s.nudge_minutes, ${DEFAULT_NUDGE_MINUTES})`,
   });
   if (!members.length) return { job: NUDGE_JOB, due: 0, enqueued: 0, previews: [] };
   const items = await loadNudgeItems(db, options.now, members, workingDays);

@@ -39,6 +39,11 @@ async function run(ctx: JobContext, options: JobRunOptions): Promise<JobRunRepor
   const { members } = await findDueMembers(db, {
     job: REPORT_REMINDER_JOB, now: options.now, graceMinutes: reportRemindersJob.graceMinutes, roles: ['assistant'],
     workspaceId: options.workspaceId, memberId: options.memberId, force: options.force, includeDone: options.dryRun,
+    // Mirrors reminderMinutes(): a valid integer setting, else the default.
+    sqlDueMinutes: sql`case when jsonb_typeof(w.settings->'reportReminderMinutes') = 'number'
+      and (w.settings->>'reportReminderMinutes') ~ '^[0-9]{1,4}$'
+      and (w.settings->>'reportReminderMinutes')::int < 1440 then (w.settings->>'reportReminderMinutes')::int
+      else ${DEFAULT_REPORT_REMINDER_MINUTES} end`,
     dueTime(member, date) {
       const cadence = reportCadence(member.workspaceSettings);
       if (cadence === 'off') return null;
