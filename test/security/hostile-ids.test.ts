@@ -26,6 +26,7 @@ describe.each(DATABASE_KINDS)('hostile button values and form state (%s)', (kind
   it('a greeting button with an out-of-range account or an impossible date logs nothing', async () => {
     expectRefusedCalmly(t.text(await t.click('tom', 'greeting.log', `${HUGE}|spring_festival|2027-02-06`)));
     expectRefusedCalmly(t.text(await t.click('tom', 'greeting.log', '1|spring_festival|2027-13-45')));
+    expectRefusedCalmly(t.text(await t.click('tom', 'greeting.log', '1|spring_festival|0000-01-01')));
     expect(t.text(await t.say('tom', '/kam touch list'))).not.toMatch(/greeting|问候/i);
   });
 

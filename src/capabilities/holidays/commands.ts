@@ -152,7 +152,7 @@ async function logGreetingAction(ctx: CommandContext, value: string): Promise<Ha
   const festival = parseFestival(rawFestival ?? '');
   // A real calendar day only (2027-13-45 would fail in SQL); button values can be forged.
   const day = /^\d{4}-\d{2}-\d{2}$/.test(date ?? '') ? new Date(`${date}T00:00:00Z`) : undefined;
-  const realDay = !!day && !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === date;
+  const realDay = !!day && !Number.isNaN(day.getTime()) && day.getUTCFullYear() >= 1000 && day.toISOString().slice(0, 10) === date;
   if (!Number.isSafeInteger(accountId) || !festival || !realDay) throw new UserError('error.unknownAction');
   const account = await getAccount(ctx.scope, accountId);
   if (!account) throw new UserError('error.unknownAction');
