@@ -78,7 +78,9 @@ function sanitise(event: InboundEvent): InboundEvent {
   const body = event.body;
   if (body.kind === 'command' || body.kind === 'message') return { ...event, body: { ...body, text: stripNul(body.text) } };
   if (body.kind === 'form') {
-    const values = Object.fromEntries(Object.entries(body.values).map(([k, v]) => [k, stripNul(String(v))]));
+    // Form fields never carry mentions: defuse typed look-alikes of our `<@m:ID>` tokens, which
+    // would otherwise be stored and later render as real pings.
+    const values = Object.fromEntries(Object.entries(body.values).map(([k, v]) => [k, stripNul(String(v)).replaceAll('<@', '@')]));
     return { ...event, body: { ...body, values, state: body.state === undefined ? undefined : stripNul(body.state) } };
   }
   return { ...event, body: { ...body, value: stripNul(body.value) } };

@@ -107,3 +107,18 @@ describe.each(DATABASE_KINDS)('workspace and role scoping (%s)', (kind) => {
     expect(parsed.mentions.map((m) => m.externalId)).toEqual(['ou_real']);
   });
 });
+
+describe.each(DATABASE_KINDS)('forged mentions in form text (%s)', (kind) => {
+  let t: TestApp;
+  beforeAll(async () => { t = await startTestApp(kind); });
+  afterAll(async () => { await t?.close(); });
+
+  it('a typed <@m:ID> in a form field is stored as text, not as a mention that pings someone', async () => {
+    const [wang] = await t.database.db.select().from(members).where(eq(members.externalId, 'wang'));
+    const [acme] = await t.database.db.select().from(accounts).where(eq(accounts.name, 'Acme Corp'));
+    await t.submit('tom', 'touch.submit', { account: String(acme!.id), kind: 'call', date: 'today', summary: `ping <@m:${wang!.id}> now` });
+    const [row] = await t.database.db.select().from(touches).where(eq(touches.accountId, acme!.id));
+    expect(row!.summary).toBe(`ping @m:${wang!.id}> now`);
+    expect(t.text(await t.say('tom', '/kam touch list'))).not.toContain('@Wang');
+  });
+});
