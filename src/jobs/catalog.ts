@@ -1,5 +1,6 @@
 import { actionItemRemindersJob } from './action-item-reminders.ts';
 import { digestJob } from './digest.ts';
+import { greetingRemindersJob } from './greeting-reminders.ts';
 import { housekeepingJob } from './housekeeping.ts';
 import { meetingAgendasJob } from './meeting-agendas.ts';
 import { meetingPromptsJob } from './meeting-prompts.ts';
@@ -20,5 +21,6 @@ export const JOBS: JobDefinition[] = [
   actionItemRemindersJob,
   recognitionJob,
   digestJob,
+  greetingRemindersJob,
   housekeepingJob,
 ];

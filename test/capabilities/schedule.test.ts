@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows, sql } from '../../db/client.ts';
+import { meetingPromptsJob } from '../../src/jobs/meeting-prompts.ts';
+import { jobContext } from '../jobs/meeting-support.ts';
 import { DATABASE_KINDS } from '../support/db.ts';
 import { addOverdueStep, count, db, startScheduleHarness, type ScheduleHarness } from '../jobs/schedule-support.ts';
 
@@ -46,6 +48,16 @@ describe.each(DATABASE_KINDS)('schedule, leave and admin commands (%s)', (kind) 
     expect(await say('wang', '/kam 提醒设置 周会 周一 10:00')).toContain('周一 10:00');
     expect(await say('wang', '/kam 提醒设置 周会 周八 10:00')).toContain('不是星期');
     expect(await say('wang', '/kam 提醒设置')).toContain('周一 10:00');
+  });
+
+  it('a manager can switch the weekly meeting off, and no prompts go to the team', async () => {
+    await say('wang', '/kam 提醒设置 周会 关闭');
+    expect(await say('wang', '/kam 提醒设置')).toContain('不开周会');
+    const prompts = await meetingPromptsJob.run(jobContext(h.t), { now: new Date('2026-12-04T08:01:00Z'), dryRun: true });
+    expect(prompts.previews).toHaveLength(0);
+    await say('wang', '/kam 提醒设置 周会 周一 10:00');
+    const back = await meetingPromptsJob.run(jobContext(h.t), { now: new Date('2026-12-04T08:01:00Z'), dryRun: true });
+    expect(back.previews.length).toBeGreaterThan(0);
   });
 
   it('leave: add, tell the manager, refuse overlaps and bad dates, list and cancel', async () => {

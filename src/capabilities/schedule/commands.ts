@@ -18,6 +18,7 @@ import { isLead, requireCanActOn, requireRole, resolveMemberArg, looksLikeMember
 import { messages } from './i18n.ts';
 import { MAX_LEAVE_DAYS, scheduleService } from './service.ts';
 import { jobsList, leaveList, settingsCard, weekdayName } from './views.ts';
+import { MEETING_OFF_WEEKDAY, meetingSlotFrom } from '../meetings/service.ts';
 
 const SCHEDULE = 'schedule';
 const LEAVE = 'leave';
@@ -109,7 +110,8 @@ async function schedule(ctx: CommandContext, args: Args): Promise<HandlerResult>
     if (!dayRaw) throw new UserError('error.required', { field: t('schedule.weekday') }, SCHEDULE);
     if (['off', '关', '关闭', 'none', '取消'].includes(dayRaw.toLowerCase())) {
       noExtra(args, SCHEDULE);
-      await scheduleService.update(scope, member.id, { meetingWeekday: null, meetingMinutes: null });
+      // Weekday 0 means "no meeting"; null would mean the default slot (Monday 10:00).
+      await scheduleService.update(scope, member.id, { meetingWeekday: MEETING_OFF_WEEKDAY, meetingMinutes: null });
       return ok(t('schedule.meetingOff'));
     }
     const weekday = parseWeekday(dayRaw);

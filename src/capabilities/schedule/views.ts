@@ -6,6 +6,7 @@ import { mention, message, type Message } from '../../chat/message.ts';
 import type { JobDefinition } from '../../jobs/types.ts';
 import { formatClockTime } from '../../lib/time.ts';
 import { isLead } from '../team/access.ts';
+import { meetingSlotFrom } from '../meetings/service.ts';
 
 /** Localised weekday name (ISO 1 = Monday). */
 export function weekdayName(t: Translator, weekday: number): string {
@@ -31,8 +32,7 @@ export function settingsCard(t: Translator, member: Member, settings: MemberSche
   if (isLead(member)) {
     fields.push({
       label: t('schedule.meeting'),
-      value: typeof settings?.meetingWeekday === 'number' && typeof settings.meetingMinutes === 'number'
-        ? `${weekdayName(t, settings.meetingWeekday)} ${formatClockTime(settings.meetingMinutes)}` : t('schedule.notSet'),
+      value: meetingValue(t, settings?.meetingWeekday ?? null, settings?.meetingMinutes ?? null),
     });
   }
   fields.push({ label: t('schedule.leave'), value: leave.length ? leave.map((l) => `#${l.id} ${l.fromDate} → ${l.toDate}`).join('\n') : t('schedule.none') });
@@ -65,4 +65,12 @@ export function jobsList(t: Translator, jobs: readonly JobDefinition[], stats: M
     b.text(recent.map((r) => `- ${when(r.ranAt, timezone)} · ${r.job} · ${subject(r.subjectKey)} · ${r.periodKey} · ${t('schedule.messages', { count: r.messageCount })}`).join('\n'));
   }
   return b.context(t('schedule.jobsHint')).build();
+}
+
+/** The weekly meeting slot as shown: "off", the chosen slot, or the default marked as such. */
+function meetingValue(t: Translator, weekday: number | null, minutes: number | null): string {
+  const slot = meetingSlotFrom(weekday, minutes);
+  if (!slot) return t('schedule.meetingOffValue');
+  const text = `${weekdayName(t, slot.weekday)} ${formatClockTime(slot.minutes)}`;
+  return weekday === null ? `${text} ${t('schedule.defaultSuffix')}` : text;
 }
