@@ -18,7 +18,7 @@ import { isLead, requireCanActOn, requireRole, resolveMemberArg, looksLikeMember
 import { messages } from './i18n.ts';
 import { MAX_LEAVE_DAYS, scheduleService } from './service.ts';
 import { jobsList, leaveList, settingsCard, weekdayName } from './views.ts';
-import { MEETING_OFF_WEEKDAY, meetingSlotFrom } from '../meetings/service.ts';
+import { MEETING_OFF_WEEKDAY } from '../meetings/service.ts';
 
 const SCHEDULE = 'schedule';
 const LEAVE = 'leave';
