@@ -95,6 +95,10 @@ async function generate(db: Db, scale: number): Promise<{ workspaces: number; ma
     select w.id, null, 'month', m.metric, m.value, ${at}::timestamptz
     from workspaces w cross join (values ('touches', 40::numeric), ('visits', 8::numeric)) as m(metric, value)`);
   await db.execute(sql`analyze`);
+  return sizesOf(db);
+}
+
+async function sizesOf(db: Db): Promise<{ workspaces: number; managers: number; assistants: number }> {
   const [counts] = await queryRows<{ w: number; m: number; a: number }>(db, sql`
     select (select count(*)::int from workspaces) as w,
       (select count(*)::int from members where role = 'manager') as m,
@@ -193,8 +197,10 @@ function median(values: number[]): number {
 /** Runs the job benchmark; prints a table and returns the numbers. */
 export async function run(options: BenchOptions): Promise<Record<string, unknown>> {
   const name = `kam_bench_jobs_${randomBytes(3).toString('hex')}`;
+  // --from=<db kept by --keep>: copy that generated database instead of generating again.
+  const from = options.args.from && /^kam_bench_jobs_[0-9a-f]+$/.test(options.args.from) ? options.args.from : undefined;
   const admin = postgres(options.databaseUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
+  await admin.unsafe(from ? `create database ${name} template ${from}` : `create database ${name}`);
   await admin.end();
   const url = new URL(options.databaseUrl);
   url.pathname = `/${name}`;
@@ -203,15 +209,17 @@ export async function run(options: BenchOptions): Promise<Record<string, unknown
   try {
     await database.migrate();
     const genStarted = performance.now();
-    const sizes = await generate(database.db, options.scale);
+    // A copied database starts without the previous run's job output, like a generated one.
+    if (from) await database.db.execute(sql`truncate job_runs, outbox, meeting_prompts`);
+    const sizes = from ? await sizesOf(database.db) : await generate(database.db, options.scale);
     const [volume] = await queryRows<{ touches: number; feedback: number }>(database.db, sql`
       select (select count(*)::int from touches) as touches, (select count(*)::int from feedback) as feedback`);
     process.stdout.write(`data: ${sizes.workspaces} workspaces, ${sizes.managers} managers, ${sizes.assistants} assistants, `
       + `${volume!.touches} touches, ${volume!.feedback} feedback (generated in ${fmt((performance.now() - genStarted) / 1000, 1)} s)\n`);
     results.data = { ...sizes, ...volume };
     // The baseline writes the same rows into clones of job_runs and outbox (same columns, defaults and indexes).
-    await database.db.execute(sql`create table bench_baseline_runs (like job_runs including all)`);
-    await database.db.execute(sql`create table bench_baseline_outbox (like outbox including all)`);
+    await database.db.execute(sql`create table if not exists bench_baseline_runs (like job_runs including all)`);
+    await database.db.execute(sql`create table if not exists bench_baseline_outbox (like outbox including all)`);
 
     const ctx = jobContext(database);
     // Warm the caches for both sides the same way (a dry run writes nothing).

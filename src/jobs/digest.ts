@@ -13,6 +13,8 @@ export const DIGEST_JOB = 'digest';
 /** Default digest moment: Monday 08:30 in the manager's zone (workspace settings digestWeekday/digestMinutes). */
 export const DEFAULT_DIGEST_WEEKDAY = 1;
 export const DEFAULT_DIGEST_MINUTES = 8 * 60 + 30;
+/** Managers per buildDigests + commit (see run). */
+export const DIGEST_BATCH = 100;
 
 function setting(value: unknown, min: number, max: number, fallback: number): number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : fallback;
@@ -21,8 +23,8 @@ function setting(value: unknown, min: number, max: number, fallback: number): nu
 /**
  * The manager weekly digest: at the start of each manager's week (the workspace digest day and
  * time, default Monday 08:30, in the manager's zone; moved to the next working day when that day
- * is a holiday). Digests for all due managers of a workspace are built together with a fixed
- * number of statements and committed with one batch claim+enqueue.
+ * is a holiday). Digests are built for up to DIGEST_BATCH managers of a workspace at once with a
+ * fixed number of statements and committed with one claim+enqueue per batch.
  */
 async function run(ctx: JobContext, options: JobRunOptions): Promise<JobRunReport> {
   const db = ctx.database.db;
@@ -45,20 +47,32 @@ async function run(ctx: JobContext, options: JobRunOptions): Promise<JobRunRepor
     },
   });
   if (!members.length) return { job: DIGEST_JOB, due: 0, enqueued: 0, previews: [] };
-  const runs: JobRunWrite[] = [];
-  for (const [workspaceId, leads] of groupBy(members, (m) => m.workspaceId)) {
-    const digests = await buildDigests({ db: db as Db, workspaceId, now: options.now }, leads.map((m) => m.memberId), options.now);
-    for (const lead of leads) {
-      const d = digests.get(lead.memberId);
-      // An admin without a team gets no digest (nothing to sum up).
-      if (!d || !d.assistants.length) continue;
-      runs.push({
-        workspaceId, subjectKey: memberSubject(lead.memberId), periodKey: lead.periodKey,
-        messages: [{ target: { memberId: lead.memberId }, message: digestMessage(ctx.translator(lead.locale), d), dedupeKey: `${DIGEST_JOB}:${lead.memberId}:${lead.periodKey}` }],
-      });
+  // Managers are handled DIGEST_BATCH at a time (build, then claim + enqueue in its own
+  // transaction), so only one batch of digests and messages is in memory at once; the statement
+  // count grows with the number of batches, never with the number of members.
+  const report: JobRunReport = { job: DIGEST_JOB, due: 0, enqueued: 0, previews: [] };
+  for (const [workspaceId, all] of groupBy(members, (m) => m.workspaceId)) {
+    for (let i = 0; i < all.length; i += DIGEST_BATCH) {
+      const leads = all.slice(i, i + DIGEST_BATCH);
+      const digests = await buildDigests({ db: db as Db, workspaceId, now: options.now }, leads.map((m) => m.memberId), options.now);
+      const runs: JobRunWrite[] = [];
+      for (const lead of leads) {
+        const d = digests.get(lead.memberId);
+        // An admin without a team gets no digest (nothing to sum up).
+        if (!d || !d.assistants.length) continue;
+        runs.push({
+          workspaceId, subjectKey: memberSubject(lead.memberId), periodKey: lead.periodKey,
+          messages: [{ target: { memberId: lead.memberId }, message: digestMessage(ctx.translator(lead.locale), d), dedupeKey: `${DIGEST_JOB}:${lead.memberId}:${lead.periodKey}` }],
+        });
+      }
+      if (!runs.length) continue;
+      const done = await finishRun(ctx, options, DIGEST_JOB, runs);
+      report.due += done.due;
+      report.enqueued += done.enqueued;
+      for (const preview of done.previews) report.previews.push(preview);
     }
   }
-  return finishRun(ctx, options, DIGEST_JOB, runs);
+  return report;
 }
 
 /** Digest: looked for every 5 minutes; still worth sending until the end of the working day (10 h). */

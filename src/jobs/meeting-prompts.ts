@@ -8,6 +8,8 @@ import { commitJobRuns, type JobRunWrite } from './runs.ts';
 import type { JobContext, JobDefinition, JobRunOptions, JobRunReport, PreviewMessage } from './types.ts';
 
 export const MEETING_PROMPTS_JOB = 'meeting-prompts';
+/** Assistants per prompt + claim + enqueue transaction (see run). */
+export const PROMPT_BATCH = 1000;
 
 /** A manager's weekly meeting slot from their schedule settings (default Monday 10:00; null = off). */
 export function slotOf(manager: Pick<ScheduleMember, 'meetingWeekday' | 'meetingMinutes'>): MeetingSlot | null {
@@ -86,7 +88,7 @@ async function run(ctx: JobContext, options: JobRunOptions): Promise<JobRunRepor
   const due = members.map((m) => ({ member: m, meeting: chosen.get(`${m.memberId}|${m.localDate}`)! })).filter((d) => d.meeting);
   if (!due.length) return { job: MEETING_PROMPTS_JOB, due: 0, enqueued: 0, previews: [] };
 
-  const build = (promptIds: Map<number, number>): JobRunWrite[] => due.map(({ member, meeting }) => {
+  const build = (batch: typeof due, promptIds: Map<number, number>): JobRunWrite[] => batch.map(({ member, meeting }) => {
     const t = ctx.translator(member.locale);
     const msg = promptMessage(t, promptIds.get(member.memberId) ?? 0, meeting.managerId, formatWhen(meeting.at, member.timezone, member.locale));
     return {
@@ -96,28 +98,37 @@ async function run(ctx: JobContext, options: JobRunOptions): Promise<JobRunRepor
   });
 
   if (options.dryRun) {
-    const previews: PreviewMessage[] = build(new Map()).flatMap((r) => r.messages.map((m) => ({ workspaceId: r.workspaceId, target: m.target, message: m.message })));
+    const previews: PreviewMessage[] = build(due, new Map()).flatMap((r) => r.messages.map((m) => ({ workspaceId: r.workspaceId, target: m.target, message: m.message })));
     return { job: MEETING_PROMPTS_JOB, due: due.length, enqueued: 0, previews };
   }
-  const rows = JSON.stringify(due.map(({ member, meeting }) => ({
-    w: member.workspaceId, mg: meeting.managerId, a: member.memberId, d: meeting.date, at: meeting.at.toISOString(),
-  })));
-  const enqueued = await db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
-    // The prompt rows exist before the messages, so the Answer button can carry the prompt id.
-    const ids = await queryRows<{ assistant_id: number; id: number }>(t, sql`
-      with input as (select * from jsonb_to_recordset(${rows}::jsonb) as r(w int, mg int, a int, d date, at timestamptz)),
-      inserted as (
-        insert into meeting_prompts (workspace_id, manager_id, assistant_id, meeting_date, meeting_at, sent_at)
-        select w, mg, a, d, at, ${options.now.toISOString()}::timestamptz from input order by w, mg, d, a
-        on conflict do nothing returning id, assistant_id)
-      select assistant_id, id from inserted
-      union all
-      select p.assistant_id, p.id from input i
-      join meeting_prompts p on p.workspace_id = i.w and p.manager_id = i.mg and p.meeting_date = i.d and p.assistant_id = i.a`);
-    const promptIds = new Map(ids.map((r) => [Number(r.assistant_id), Number(r.id)]));
-    return (await commitJobRuns(t, options.now, MEETING_PROMPTS_JOB, build(promptIds))).enqueued;
-  });
+  // PROMPT_BATCH assistants per transaction (prompt rows, claims, messages), in one fixed order so
+  // concurrent instances queue instead of deadlocking: memory stays bounded and the statement
+  // count grows with the number of batches, never per member.
+  due.sort((x, y) => x.member.workspaceId - y.member.workspaceId || x.meeting.managerId - y.meeting.managerId
+    || (x.meeting.date < y.meeting.date ? -1 : x.meeting.date > y.meeting.date ? 1 : 0) || x.member.memberId - y.member.memberId);
+  let enqueued = 0;
+  for (let i = 0; i < due.length; i += PROMPT_BATCH) {
+    const batch = due.slice(i, i + PROMPT_BATCH);
+    const rows = JSON.stringify(batch.map(({ member, meeting }) => ({
+      w: member.workspaceId, mg: meeting.managerId, a: member.memberId, d: meeting.date, at: meeting.at.toISOString(),
+    })));
+    enqueued += await db.transaction(async (tx) => {
+      const t = tx as unknown as Db;
+      // The prompt rows exist before the messages, so the Answer button can carry the prompt id.
+      const ids = await queryRows<{ assistant_id: number; id: number }>(t, sql`
+        with input as (select * from jsonb_to_recordset(${rows}::jsonb) as r(w int, mg int, a int, d date, at timestamptz)),
+        inserted as (
+          insert into meeting_prompts (workspace_id, manager_id, assistant_id, meeting_date, meeting_at, sent_at)
+          select w, mg, a, d, at, ${options.now.toISOString()}::timestamptz from input order by w, mg, d, a
+          on conflict do nothing returning id, assistant_id)
+        select assistant_id, id from inserted
+        union all
+        select p.assistant_id, p.id from input i
+        join meeting_prompts p on p.workspace_id = i.w and p.manager_id = i.mg and p.meeting_date = i.d and p.assistant_id = i.a`);
+      const promptIds = new Map(ids.map((r) => [Number(r.assistant_id), Number(r.id)]));
+      return (await commitJobRuns(t, options.now, MEETING_PROMPTS_JOB, build(batch, promptIds))).enqueued;
+    });
+  }
   return { job: MEETING_PROMPTS_JOB, due: due.length, enqueued, previews: [] };
 }
 

@@ -26,14 +26,39 @@ export interface JobRunWrite {
 }
 
 /**
- * Claims many runs and enqueues the claimed runs' messages: two statements whatever the number
- * of subjects. Call it inside a transaction (finishRun does) so claims and messages commit
- * together. A run already claimed by this or another instance enqueues nothing; outbox dedupe
- * keys guard the messages a second time.
- * Rows are claimed in a fixed order so concurrent instances wait on each other instead of
- * deadlocking.
+ * Runs per claim + enqueue pair of statements. Bigger sets are written in chunks of this size
+ * (still inside the caller's one transaction), so the JSON payloads and driver buffers stay
+ * bounded: the statement count grows with the number of chunks, never per member.
+ */
+export const COMMIT_CHUNK = 500;
+
+/** Code-unit order, the same as `collate "C"` for the ASCII keys used here. */
+const byKey = (a: JobRunWrite, b: JobRunWrite): number => a.workspaceId - b.workspaceId
+  || (a.subjectKey < b.subjectKey ? -1 : a.subjectKey > b.subjectKey ? 1 : 0)
+  || (a.periodKey < b.periodKey ? -1 : a.periodKey > b.periodKey ? 1 : 0);
+
+/**
+ * Claims many runs and enqueues the claimed runs' messages: two statements per COMMIT_CHUNK
+ * runs, whatever the number of members. Call it inside a transaction (finishRun does) so claims
+ * and messages commit together. A run already claimed by this or another instance enqueues
+ * nothing; outbox dedupe keys guard the messages a second time.
+ * Rows are claimed in one fixed order (workspace, subject, period; across chunks too) so
+ * concurrent instances wait on each other instead of deadlocking.
  */
 export async function commitJobRuns(db: Db, now: Date, job: string, runs: JobRunWrite[]): Promise<{ claimed: number; enqueued: number }> {
+  if (runs.length <= COMMIT_CHUNK) return commitChunk(db, now, job, runs);
+  const sorted = [...runs].sort(byKey);
+  let claimed = 0;
+  let enqueued = 0;
+  for (let i = 0; i < sorted.length; i += COMMIT_CHUNK) {
+    const r = await commitChunk(db, now, job, sorted.slice(i, i + COMMIT_CHUNK));
+    claimed += r.claimed;
+    enqueued += r.enqueued;
+  }
+  return { claimed, enqueued };
+}
+
+async function commitChunk(db: Db, now: Date, job: string, runs: JobRunWrite[]): Promise<{ claimed: number; enqueued: number }> {
   if (!runs.length) return { claimed: 0, enqueued: 0 };
   const at = now.toISOString();
   const input = JSON.stringify(runs.map((r) => ({ w: r.workspaceId, s: r.subjectKey, p: r.periodKey, n: r.messages.length })));
@@ -41,7 +66,7 @@ export async function commitJobRuns(db: Db, now: Date, job: string, runs: JobRun
     insert into job_runs (workspace_id, job, subject_key, period_key, message_count, ran_at)
     select r.w, ${job}, r.s, r.p, r.n, ${at}::timestamptz
     from json_to_recordset(${input}::json) as r(w int, s text, p text, n int)
-    order by r.w, r.s, r.p
+    order by r.w, r.s collate "C", r.p collate "C"
     on conflict do nothing
     returning workspace_id as w, subject_key as s, period_key as p`);
   const claimed = new Set(claimedRows.map((r) => `${r.w}|${r.s}|${r.p}`));
