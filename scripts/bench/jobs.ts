@@ -7,6 +7,9 @@ import { createTranslator } from '../../src/chat/i18n/index.ts';
 import { createCapabilities } from '../../src/capabilities/index.ts';
 import { createOutbox } from '../../src/delivery/outbox.ts';
 import { JOBS } from '../../src/jobs/catalog.ts';
+import { DIGEST_BATCH } from '../../src/jobs/digest.ts';
+import { PROMPT_BATCH } from '../../src/jobs/meeting-prompts.ts';
+import { COMMIT_CHUNK } from '../../src/jobs/runs.ts';
 import type { JobContext, JobDefinition, JobRunReport } from '../../src/jobs/types.ts';
 import type { Locale } from '../../db/schema/members.ts';
 import { createSilentLogger } from '../../src/lib/logger.ts';
@@ -17,7 +20,9 @@ import type { BenchOptions } from './index.ts';
  * year of data: ≈1M touches, 200k feedback) in a fresh PostgreSQL database. Measures, per job,
  * the time and peak RSS to compute and enqueue everything for everyone at once, the number of
  * SQL statements per run (at full size and for a single member: it must not grow with members),
- * and for the nudges the ratio to a hand-written single-statement SQL baseline in the same run.
+ * and for the nudges and the digest the ratio to a hand-written single-statement SQL baseline in
+ * the same run. `--keep` keeps the generated database; `--from=<kept name>` copies it instead of
+ * generating again.
  * Run with NODE_OPTIONS=--expose-gc for per-job peak RSS that starts from a collected heap.
  */
 
@@ -173,6 +178,72 @@ export async function baseline(db: Db): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
+/**
+ * The hand-written digest baseline: for every manager, last week's figures per assistant
+ * (touches, visits and the week before, daily reports, open complaints, kudos, recognised in 30
+ * days), the accounts at risk (top 10) and overdue action items, rendered into one JSON message
+ * and written with its run claim, all in ONE SQL statement (no JS work, no KPI targets).
+ */
+export async function digestBaseline(db: Db): Promise<number> {
+  const at = NOW.toISOString();
+  const [row] = await queryRows<{ n: number }>(db, sql`
+    with mgr as (
+      select m.workspace_id as w, m.id as m, m.timezone as tz,
+        (date_trunc('week', (${at}::timestamptz at time zone m.timezone)::date) - interval '7 days')::date as d0
+      from members m join workspaces ws on ws.id = m.workspace_id
+      where ws.active and m.active and not m.is_bot and m.role in ('manager', 'admin')),
+    win as (
+      select g.w, g.m, g.d0, a.id as a, a.display_name as name,
+        (g.d0::timestamp at time zone a.timezone) as f, ((g.d0 + 7)::timestamp at time zone a.timezone) as t
+      from mgr g join members a on a.workspace_id = g.w and a.manager_id = g.m and a.active and not a.is_bot),
+    per as (
+      select x.w, x.m, x.a, x.name,
+        (select count(*) from touches t where t.workspace_id = x.w and t.member_id = x.a and t.occurred_at >= x.f and t.occurred_at < x.t) as touches,
+        (select count(*) from touches t where t.workspace_id = x.w and t.member_id = x.a and t.kind = 'visit' and t.occurred_at >= x.f and t.occurred_at < x.t) as visits,
+        (select count(*) from touches t where t.workspace_id = x.w and t.member_id = x.a and t.occurred_at >= x.f - interval '7 days' and t.occurred_at < x.f) as prev,
+        (select count(*) from progress_reports r where r.workspace_id = x.w and r.member_id = x.a and r.period_kind = 'day'
+          and r.period_key between to_char(x.d0, 'YYYY-MM-DD') and to_char(x.d0 + 6, 'YYYY-MM-DD')) as reports,
+        (select count(*) from feedback f where f.workspace_id = x.w and f.member_id = x.a and f.is_complaint and f.status is distinct from 'resolved') as complaints,
+        (select count(*) from kudos k where k.workspace_id = x.w and k.receiver_id = x.a and k.given_at >= x.f and k.given_at < x.t) as kudos_in,
+        (select count(*) from kudos k where k.workspace_id = x.w and k.giver_id = x.a and k.given_at >= x.f and k.given_at < x.t) as kudos_out,
+        exists (select 1 from recognitions g where g.workspace_id = x.w and g.member_id = x.a and g.posted_at >= ${at}::timestamptz - interval '30 days') as recognised
+      from win x),
+    risk as (
+      select x.w, x.m, acc.name, acc.tier, lt.last_touch,
+        row_number() over (partition by x.w, x.m order by lt.last_touch asc nulls first, acc.id) as rn
+      from win x join accounts acc on acc.workspace_id = x.w and acc.assistant_id = x.a and acc.archived_at is null
+      left join lateral (select max(t.occurred_at) as last_touch from touches t where t.workspace_id = acc.workspace_id and t.account_id = acc.id) lt on true
+      left join lateral (select avg(f.score) as csat from feedback f where f.workspace_id = acc.workspace_id and f.account_id = acc.id
+        and f.score is not null and f.received_at >= ${at}::timestamptz - interval '90 days') fb on true
+      where lt.last_touch is null or lt.last_touch < ${at}::timestamptz - acc.cadence_days * interval '1 day' or fb.csat < 3.5),
+    blocks as (
+      select g.w, g.m, g.d0,
+        (select jsonb_agg(jsonb_build_object('type', 'text', 'text', p.name || ': ' || p.touches || ' touches (' || p.prev || ' before), '
+          || p.visits || ' visits, reports ' || p.reports || '/5, complaints ' || p.complaints || ', kudos ' || p.kudos_in || '/' || p.kudos_out
+          || case when p.recognised then '' else ', not recognised' end) order by p.name)
+          from per p where p.w = g.w and p.m = g.m) as team,
+        (select string_agg('- ' || r.name || ' (' || r.tier || ')', E'\n' order by r.rn) from risk r where r.w = g.w and r.m = g.m and r.rn <= 10) as risks,
+        (select string_agg('- ' || i.task, E'\n' order by i.due_date) from action_items i where i.workspace_id = g.w and i.manager_id = g.m
+          and i.status = 'open' and i.due_date < (${at}::timestamptz at time zone g.tz)::date) as overdue
+      from mgr g),
+    claimed as (
+      insert into bench_baseline_runs (workspace_id, job, subject_key, period_key, message_count, ran_at)
+      select b.w, 'digest', 'member:' || b.m, to_char(b.d0, 'IYYY-"W"IW'), 1, ${at}::timestamptz from blocks b where b.team is not null
+      on conflict do nothing returning workspace_id, subject_key, period_key),
+    queued as (
+      insert into bench_baseline_outbox (workspace_id, member_id, message, dedupe_key, next_attempt_at, created_at)
+      select b.w, b.m, jsonb_build_object('fallback', 'digest', 'blocks',
+          jsonb_build_array(jsonb_build_object('type', 'header', 'text', 'Week ' || c.period_key)) || b.team
+          || jsonb_build_array(jsonb_build_object('type', 'text', 'text', coalesce(b.risks, 'no risk')),
+            jsonb_build_object('type', 'text', 'text', coalesce(b.overdue, 'nothing overdue')))),
+        'digest:member:' || b.m || ':' || c.period_key, ${at}::timestamptz, ${at}::timestamptz
+      from blocks b join claimed c on c.workspace_id = b.w and c.subject_key = 'member:' || b.m
+      on conflict do nothing
+      returning 1)
+    select count(*)::int as n from queued`);
+  return Number(row?.n ?? 0);
+}
+
 export function jobContext(database: Database): JobContext {
   let registry: Registry | undefined;
   registry = new Registry(createCapabilities(() => registry!));
@@ -256,12 +327,39 @@ export async function run(options: BenchOptions): Promise<Record<string, unknown
       // Statements for one subject (dry run) versus everyone: the difference must not scale with members.
       const single = job.name === 'digest' || job.name.startsWith('meeting') ? oneManager! : oneMember!;
       const one = await measure(database, () => job.run(ctx, { now: NOW, force: true, dryRun: true, workspaceId: Number(single.workspace_id), memberId: Number(single.id) }));
-      // The nudges already ran (last timed round above); the other jobs run once here.
-      const all = job.name === 'nudges' ? { ...nudgeRuns.at(-1)!, ms: nudgeMedian } : await measure<JobRunReport>(database, () => job.run(ctx, { now: NOW, force: true }));
+      // The nudges already ran (last timed round above); the digest is timed against its own
+      // hand-written baseline like the nudges; the other jobs run once here.
+      let all: Measured<JobRunReport>;
+      let ratio: number | undefined;
+      if (job.name === 'nudges') {
+        all = { ...nudgeRuns.at(-1)!, ms: nudgeMedian };
+        ratio = nudgeMedian / baseMedian;
+      } else if (job.name === 'digest') {
+        const digestBase: number[] = [];
+        const digestRuns: Array<Measured<JobRunReport>> = [];
+        let lastBase!: Measured<number>;
+        for (let round = 0; round < ROUNDS; round += 1) {
+          await database.db.execute(sql`truncate bench_baseline_runs, bench_baseline_outbox`);
+          await database.db.execute(sql`delete from job_runs where job = 'digest'`);
+          await database.db.execute(sql`delete from outbox where dedupe_key like 'digest:%'`);
+          lastBase = await measure(database, () => digestBaseline(database.db));
+          digestBase.push(lastBase.ms);
+          digestRuns.push(await measure<JobRunReport>(database, () => job.run(ctx, { now: NOW, force: true })));
+        }
+        const jobMedian = median(digestRuns.map((r) => r.ms));
+        const baseMedianDigest = median(digestBase);
+        all = { ...digestRuns.at(-1)!, ms: jobMedian, peakRssMb: Math.max(...digestRuns.map((r) => r.peakRssMb)) };
+        ratio = jobMedian / baseMedianDigest;
+        process.stdout.write(`baseline (hand-written SQL, digest): median ${fmt(baseMedianDigest)} ms of ${digestBase.map((m) => fmt(m)).join(' / ')}, ${lastBase.result} messages, 1 statement; `
+          + `digest job median ${fmt(jobMedian)} ms of ${digestRuns.map((r) => fmt(r.ms)).join(' / ')}\n`);
+        results.digestBaseline = { ms: baseMedianDigest, messages: lastBase.result, rounds: digestBase };
+      } else {
+        all = await measure<JobRunReport>(database, () => job.run(ctx, { now: NOW, force: true }));
+      }
       const row = {
         job: job.name, ms: Math.round(all.ms), peakRssMb: Math.round(all.peakRssMb), startRssMb: Math.round(all.startRssMb), due: all.result.due, enqueued: all.result.enqueued,
         statements: all.statements, statementsForOne: one.statements,
-        ratioToBaseline: job.name === 'nudges' ? Math.round((nudgeMedian / baseMedian) * 100) / 100 : undefined,
+        ratioToBaseline: ratio === undefined ? undefined : Math.round(ratio * 100) / 100,
       };
       rows.push(row);
       process.stdout.write(`${job.name.padEnd(22)} ${String(row.ms).padStart(7)} ms  peak RSS ${String(row.peakRssMb).padStart(4)} MB (from ${row.startRssMb})  `
@@ -269,6 +367,8 @@ export async function run(options: BenchOptions): Promise<Record<string, unknown
         + `${row.ratioToBaseline !== undefined ? `  ratio to baseline ${row.ratioToBaseline}×` : ''}\n`);
     }
     results.jobs = rows;
+    process.stdout.write(`statements: per workspace and per batch (digest ${DIGEST_BATCH} managers, meeting prompts ${PROMPT_BATCH} assistants, `
+      + `claim + enqueue ${COMMIT_CHUNK} runs), so they grow with the number of batches, never per member\n`);
     const maxRssMb = process.resourceUsage().maxRSS / 1024;
     process.stdout.write(`process peak RSS (whole run): ${fmt(maxRssMb)} MB\n`);
     results.maxRssMb = maxRssMb;

@@ -30,7 +30,7 @@ export interface JobRunWrite {
  * (still inside the caller's one transaction), so the JSON payloads and driver buffers stay
  * bounded: the statement count grows with the number of chunks, never per member.
  */
-export const COMMIT_CHUNK = 500;
+export const COMMIT_CHUNK = 1000;
 
 /** Code-unit order, the same as `collate "C"` for the ASCII keys used here. */
 const byKey = (a: JobRunWrite, b: JobRunWrite): number => a.workspaceId - b.workspaceId
