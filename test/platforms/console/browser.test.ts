@@ -32,6 +32,9 @@ describe('console in a real browser', () => {
     await send('/kam touch "Acme Corp" call "Discussed the renewal" next="Send the quote" due=tomorrow');
     await page.locator('.entry', { hasText: 'Discussed the renewal' }).last().waitFor();
     expect(await page.locator('.entry.mine').last().textContent()).toContain('/kam touch');
+    // The conversation reads in order: what tom typed, then the bot's answer.
+    const classes = await page.locator('#log .entry').evaluateAll((els) => els.map((e) => e.className));
+    expect(classes.slice(-2)).toEqual(['entry mine', 'entry']);
 
     await send('/kam feedback');
     const dialog = page.locator('#form-dialog');
