@@ -66,6 +66,16 @@ export interface Digest {
 
 type Row = Record<string, unknown>;
 
+/** A pure function of a string, computed once per distinct argument. */
+function memo<T>(fn: (key: string) => T): (key: string) => T {
+  const cache = new Map<string, T>();
+  return (key) => {
+    let value = cache.get(key);
+    if (value === undefined && !cache.has(key)) { value = fn(key); cache.set(key, value); }
+    return value as T;
+  };
+}
+
 /**
  * Builds the weekly digest for many managers of one workspace with a fixed number of SQL
  * statements (managers, assistants, KPIs, reports, counts, accounts at risk, overdue items,
@@ -86,19 +96,28 @@ export async function buildDigests(scope: Scope, managerIds: number[], now: Date
   const weekOf = new Map(managers.map((m) => [m.id, periodOffset('week', now, m.timezone, -1)]));
   const assistantIds = team.map((a) => a.id);
 
+  // Date arithmetic is memoised: a team shares a handful of (week, zone) pairs, and the time
+  // helpers are slow enough to dominate at a thousand assistants.
+  const weekDates = memo((start: string) => Array.from({ length: 8 }, (_, i) => addDays(start, i)));
+  const midnight = memo((key: string) => {
+    const [date, zone] = key.split('|') as [string, string];
+    return zonedTimeToInstant(date, '00:00', zone)!.toISOString();
+  });
+  const weekStartOf = new Map([...weekOf].map(([id, week]) => [id, localParts(week.start, week.timezone).date]));
   // Each assistant: the local dates of the manager's last week, in the assistant's own zone.
   const windows = team.map((a) => {
     const week = weekOf.get(a.managerId!)!;
-    const start = localParts(week.start, week.timezone).date;
-    const end = addDays(start, 7);
+    const start = weekStartOf.get(a.managerId!)!;
+    const dates = weekDates(start);
     return {
-      member_id: a.id, d0: start, d6: addDays(start, 6), wk: week.key,
-      f: zonedTimeToInstant(start, '00:00', a.timezone)!.toISOString(), t: zonedTimeToInstant(end, '00:00', a.timezone)!.toISOString(),
+      member_id: a.id, d0: start, d6: dates[6]!, wk: week.key,
+      f: midnight(`${start}|${a.timezone}`), t: midnight(`${dates[7]!}|${a.timezone}`),
     };
   });
   const windowOf = new Map(windows.map((w) => [w.member_id, w]));
   const allDates = new Set<string>();
-  for (const w of windows) for (let i = 0; i < 7; i += 1) allDates.add(addDays(w.d0, i));
+  for (const w of windows) for (const d of weekDates(w.d0).slice(0, 7)) allDates.add(d);
+  const weekday = memo((d: string) => weekdayOf(d));
   const since30 = new Date(now.getTime() - RECOGNITION_GAP_DAYS * 86_400_000).toISOString();
   const since90 = new Date(now.getTime() - 90 * 86_400_000).toISOString();
   const input = JSON.stringify(windows);
@@ -155,15 +174,14 @@ export async function buildDigests(scope: Scope, managerIds: number[], now: Date
     const manager = managerOf.get(managerId);
     if (!manager) continue;
     const week = weekOf.get(managerId)!;
-    const weekStart = localParts(week.start, week.timezone).date;
+    const weekStart = weekStartOf.get(managerId)!;
     const assistants: AssistantDigest[] = (teamOf.get(managerId) ?? []).map((member) => {
       const w = windowOf.get(member.id)!;
       const r = reportsOf.get(member.id);
       const c = countsOf.get(member.id);
       let expected = 0;
-      for (let i = 0; i < 7; i += 1) {
-        const d = addDays(w.d0, i);
-        if (days.get(d) ?? weekdayOf(d) <= 5) expected += 1;
+      for (const d of weekDates(w.d0).slice(0, 7)) {
+        if (days.get(d) ?? weekday(d) <= 5) expected += 1;
       }
       const weekly = Number(r?.weekly ?? 0);
       return {
@@ -190,7 +208,7 @@ export async function buildDigests(scope: Scope, managerIds: number[], now: Date
       .filter((i) => String(i.due_date) < managerToday)
       .map((i) => ({ id: Number(i.id), ownerId: Number(i.owner_id), task: String(i.task), dueDate: String(i.due_date) }));
     out.set(managerId, {
-      manager, weekKey: week.key, weekStart, weekEnd: addDays(weekStart, 6), assistants, atRisk, overdueItems,
+      manager, weekKey: week.key, weekStart, weekEnd: weekDates(weekStart)[6]!, assistants, atRisk, overdueItems,
       topActions: topActions(assistants, atRisk, overdueItems),
     });
   }
