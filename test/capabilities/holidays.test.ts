@@ -6,21 +6,18 @@ import { workspaces } from '../../db/schema/workspaces.ts';
 import { enqueueGreetingReminders } from '../../src/capabilities/holidays/commands.ts';
 import { greetingRemindersDue, isWorkingDay, workingDayMap } from '../../src/capabilities/holidays/service.ts';
 import { DATABASE_KINDS } from '../support/db.ts';
+import { consoleWorkspaceId } from '../support/records.ts';
 import { startTestApp, type ConsoleEntryJson, type TestApp } from '../support/app.ts';
 
 describe.each(DATABASE_KINDS)('holidays and greetings (%s)', (kind) => {
   let t: TestApp;
   let workspaceId: number;
   const scope = () => ({ db: t.database.db, workspaceId, now: t.clock.now() });
-  const entries = async (user: string): Promise<ConsoleEntryJson[]> => {
-    const res = await fetch(`${t.app.url}/console/api/conversations?user=${user}`);
-    return ((await res.json()) as { entries: ConsoleEntryJson[] }).entries;
-  };
+  const entries = (user: string, conversation?: string): Promise<ConsoleEntryJson[]> => t.entries(user, conversation);
 
   beforeAll(async () => {
     t = await startTestApp(kind);
-    const [ws] = await t.database.db.select().from(workspaces).where(eq(workspaces.platform, 'console'));
-    workspaceId = ws!.id;
+    workspaceId = await consoleWorkspaceId(t);
   });
   afterAll(async () => { await t?.close(); });
 

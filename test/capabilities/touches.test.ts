@@ -1,26 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { desc, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { accounts } from '../../db/schema/accounts.ts';
 import { members } from '../../db/schema/members.ts';
 import { touches } from '../../db/schema/touches.ts';
 import { workspaces } from '../../db/schema/workspaces.ts';
 import { DATABASE_KINDS } from '../support/db.ts';
 import { startTestApp, type ConsoleResponse, type TestApp } from '../support/app.ts';
+import { accountId, lastTouch, touchCount } from '../support/records.ts';
 
-async function touchCount(t: TestApp): Promise<number> {
-  const [row] = await t.database.db.select({ n: sql<number>`count(*)::int` }).from(touches);
-  return row!.n;
-}
-
-async function lastTouch(t: TestApp) {
-  const [row] = await t.database.db.select().from(touches).orderBy(desc(touches.id)).limit(1);
-  return row!;
-}
-
-async function accountId(t: TestApp, name: string): Promise<number> {
-  const [row] = await t.database.db.select({ id: accounts.id }).from(accounts).where(sql`${accounts.name} = ${name}`);
-  return row!.id;
-}
 
 function buttons(response: ConsoleResponse) {
   return response.replies.flatMap((r) => r.message?.blocks.flatMap((b) => b.buttons ?? []) ?? []);

@@ -2,9 +2,9 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { members } from '../../db/schema/members.ts';
 import { trainingInvites } from '../../db/schema/training.ts';
-import { workspaces } from '../../db/schema/workspaces.ts';
 import { overdueTraining, trainingCompleted } from '../../src/capabilities/training/service.ts';
 import { DATABASE_KINDS } from '../support/db.ts';
+import { consoleWorkspaceId } from '../support/records.ts';
 import { startTestApp, type ConsoleEntryJson, type ConsoleResponse, type TestApp } from '../support/app.ts';
 
 const TEAM = 'channel:team';
@@ -24,16 +24,11 @@ describe.each(DATABASE_KINDS)('training (%s)', (kind) => {
     const [m] = await t.database.db.select().from(members).where(and(eq(members.workspaceId, workspaceId), eq(members.externalId, handle)));
     return m!.id;
   };
-  const entries = async (user: string, conversation?: string): Promise<ConsoleEntryJson[]> => {
-    const q = new URLSearchParams({ user, ...(conversation ? { conversation } : {}) });
-    const res = await fetch(`${t.app.url}/console/api/conversations?${q}`);
-    return ((await res.json()) as { entries: ConsoleEntryJson[] }).entries;
-  };
+  const entries = (user: string, conversation?: string): Promise<ConsoleEntryJson[]> => t.entries(user, conversation);
 
   beforeAll(async () => {
     t = await startTestApp(kind);
-    const [ws] = await t.database.db.select().from(workspaces).where(eq(workspaces.platform, 'console'));
-    workspaceId = ws!.id;
+    workspaceId = await consoleWorkspaceId(t);
   });
   afterAll(async () => { await t?.close(); });
 

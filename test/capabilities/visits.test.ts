@@ -1,24 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { desc, sql } from 'drizzle-orm';
-import { accounts } from '../../db/schema/accounts.ts';
-import { touches } from '../../db/schema/touches.ts';
 import { DATABASE_KINDS } from '../support/db.ts';
 import { startTestApp, type ConsoleResponse, type TestApp } from '../support/app.ts';
+import { accountId, lastTouch, touchCount } from '../support/records.ts';
 
-async function touchCount(t: TestApp): Promise<number> {
-  const [row] = await t.database.db.select({ n: sql<number>`count(*)::int` }).from(touches);
-  return row!.n;
-}
-
-async function lastTouch(t: TestApp) {
-  const [row] = await t.database.db.select().from(touches).orderBy(desc(touches.id)).limit(1);
-  return row!;
-}
-
-async function accountId(t: TestApp, name: string): Promise<number> {
-  const [row] = await t.database.db.select({ id: accounts.id }).from(accounts).where(sql`${accounts.name} = ${name}`);
-  return row!.id;
-}
 
 type FormJson = { id: string; fields: Array<{ name: string; kind: string; required?: boolean; initial?: string; options?: Array<{ value: string; label: string }> }> };
 

@@ -17,6 +17,8 @@ export interface TestApp {
   text(response: ConsoleResponse): string;
   /** Delivers queued outbound messages now. */
   deliver(): Promise<number>;
+  /** Console entries a user can see in a conversation (default: their DM), with buttons. */
+  entries(user: string, conversation?: string): Promise<ConsoleEntryJson[]>;
   /** Plain text of console entries a user can see in a conversation (default: their DM). */
   inbox(user: string, conversation?: string): Promise<string[]>;
   close(): Promise<void>;
@@ -52,6 +54,11 @@ export async function startTestApp(kind: 'pglite' | 'postgres', env: Record<stri
     if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
     return (await res.json()) as ConsoleResponse;
   };
+  const entries = async (user: string, conversation?: string): Promise<ConsoleEntryJson[]> => {
+    const q = new URLSearchParams({ user, ...(conversation ? { conversation } : {}) });
+    const res = await fetch(`${app.url}/console/api/conversations?${q}`);
+    return ((await res.json()) as { entries: ConsoleEntryJson[] }).entries;
+  };
   return {
     app, clock, database,
     say: (user, text, conversation) => post('/console/api/messages', { user, text, conversation }),
@@ -59,11 +66,9 @@ export async function startTestApp(kind: 'pglite' | 'postgres', env: Record<stri
     submit: (user, formId, values, state, nonce) => post('/console/api/forms', { user, formId, values, state, nonce }),
     text: (response) => response.replies.map((r) => r.plain ?? r.text ?? '').join('\n'),
     deliver: () => app.delivery.runOnce(),
+    entries,
     async inbox(user, conversation) {
-      const q = new URLSearchParams({ user, ...(conversation ? { conversation } : {}) });
-      const res = await fetch(`${app.url}/console/api/conversations?${q}`);
-      const body = (await res.json()) as { entries: ConsoleEntryJson[] };
-      return body.entries.map((e) => e.plain ?? e.text ?? '');
+      return (await entries(user, conversation)).map((e) => e.plain ?? e.text ?? '');
     },
     async close() {
       await app.close();

@@ -137,15 +137,7 @@ async function attended(ctx: CommandContext, args: Args) {
   if (!raw || !/^#?\d{1,9}$/.test(raw)) throw new UserError('training.sessionUnknown', { value: (raw ?? '').slice(0, 20) }, USAGE);
   const session = await trainingService.session(scope, Number(raw.replace('#', '')));
   if (!session) throw new UserError('training.sessionUnknown', { value: raw.slice(0, 20) }, USAGE);
-  const tokens = args.all();
-  args.rest();
-  if (!tokens.length) throw new UserError('error.memberRequired', {}, USAGE);
-  const people: Member[] = [];
-  for (const token of tokens) {
-    const m = await resolveMemberArg(ctx, token, USAGE);
-    requireCanActOn(ctx, m);
-    people.push(m);
-  }
+  const people = await resolvePeople(ctx, args);
   const ids = [...new Set(people.map((p) => p.id))];
   const recorded = await trainingService.attend(scope, session.id, ids);
   const already = ids.filter((id) => !recorded.includes(id));
@@ -153,6 +145,21 @@ async function attended(ctx: CommandContext, args: Args) {
   if (recorded.length) lines.push(t('training.attendedRecorded', { title: session.title, names: recorded.map((id) => mention(id)).join(', ') }));
   if (already.length) lines.push(t('training.attendedAlready', { names: already.map((id) => mention(id)).join(', ') }));
   return ephemeral(message().text(lines.join('\n')).build());
+}
+
+/** The @members left in the arguments, each one the acting member may act on (bots refused). */
+async function resolvePeople(ctx: CommandContext, args: Args): Promise<Member[]> {
+  const tokens = args.all();
+  args.rest();
+  if (!tokens.length) throw new UserError('error.memberRequired', {}, USAGE);
+  const people: Member[] = [];
+  for (const token of tokens) {
+    const m = await resolveMemberArg(ctx, token, USAGE);
+    requireCanActOn(ctx, m);
+    if (m.isBot) throw new UserError('error.unknownMember', { name: token.slice(0, 60) }, USAGE);
+    people.push(m);
+  }
+  return people;
 }
 
 async function onboardingDm(ctx: CommandContext, assistant: Member): Promise<void> {
@@ -167,16 +174,7 @@ async function onboardingDm(ctx: CommandContext, assistant: Member): Promise<voi
 /** Assigns the checklist to members who joined before it existed (or gets them the items added since). */
 async function assign(ctx: CommandContext, args: Args) {
   requireRole(ctx, 'manager');
-  const tokens = args.all();
-  args.rest();
-  if (!tokens.length) throw new UserError('error.memberRequired', {}, USAGE);
-  const people: Member[] = [];
-  for (const token of tokens) {
-    const m = await resolveMemberArg(ctx, token, USAGE);
-    requireCanActOn(ctx, m);
-    if (m.isBot) throw new UserError('error.unknownMember', { name: token.slice(0, 60) }, USAGE);
-    people.push(m);
-  }
+  const people = await resolvePeople(ctx, args);
   const changed: Member[] = [];
   const unchanged: Member[] = [];
   for (const m of new Map(people.map((p) => [p.id, p])).values()) {
