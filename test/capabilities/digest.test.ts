@@ -29,6 +29,8 @@ async function seed(t: TestApp) {
   const acme = await acct('Acme Corp');
   const huadong = await acct('华东制造');
   const at = (iso: string) => new Date(iso);
+  // The team has used KAM Bot since November 1st (reports are only expected from joining on).
+  await db.update(members).set({ createdAt: at('2026-11-01T00:00:00Z') }).where(eq(members.workspaceId, ws));
   await db.insert(touches).values([
     ...['2026-11-23T02:00:00Z', '2026-11-24T02:00:00Z', '2026-11-25T02:00:00Z'].map((d) => ({ workspaceId: ws, accountId: huadong, memberId: mei, kind: 'call' as const, occurredAt: at(d) })),
     ...['2026-11-26T02:00:00Z', '2026-11-27T02:00:00Z'].map((d) => ({ workspaceId: ws, accountId: huadong, memberId: mei, kind: 'visit' as const, occurredAt: at(d) })),
@@ -58,6 +60,16 @@ describe.each(DATABASE_KINDS)('manager weekly digest (%s)', (kind) => {
     ids = await seed(t);
   });
   afterAll(async () => { await t?.close(); });
+
+  it('does not count reports as missed before an assistant joined', async () => {
+    t.clock.set('2026-11-26T02:00:00Z'); // a newcomer joins on Thursday of week 48
+    await t.say('ana', 'hello');
+    await t.say('wang', '/kam team add @ana');
+    t.clock.set('2026-11-30T02:00:00Z');
+    const text = t.text(await t.say('wang', '/kam 周报'));
+    expect(text).toMatch(/@ana\n[^@]*汇报 0\/2（缺 2 份）/);
+    await t.say('wang', '/kam team remove @ana');
+  });
 
   it('/kam digest shows KPIs, reports, complaints, risks, overdue items, kudos and the top actions', async () => {
     const text = t.text(await t.say('wang', '/kam 周报'));

@@ -2,7 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { queryRows } from '../../../db/client.ts';
 import { members, type Member } from '../../../db/schema/members.ts';
 import type { Scope } from '../../chat/context.ts';
-import { addDays, localParts, periodOffset, weekdayOf, zonedTimeToInstant } from '../../lib/time.ts';
+import { addDays, localDate, localParts, periodOffset, weekdayOf, zonedTimeToInstant } from '../../lib/time.ts';
 import { workingDayMap } from '../holidays/service.ts';
 import { computeKpis, type KpiSnapshot } from '../kpi/service.ts';
 import { groupBy, intArray } from '../meetings/service.ts';
@@ -179,9 +179,11 @@ export async function buildDigests(scope: Scope, managerIds: number[], now: Date
       const w = windowOf.get(member.id)!;
       const r = reportsOf.get(member.id);
       const c = countsOf.get(member.id);
+      // Working days of the week since the member joined: nobody misses reports before day one.
+      const joined = localDate(member.createdAt, member.timezone);
       let expected = 0;
       for (const d of weekDates(w.d0).slice(0, 7)) {
-        if (days.get(d) ?? weekday(d) <= 5) expected += 1;
+        if (d >= joined && (days.get(d) ?? weekday(d) <= 5)) expected += 1;
       }
       const weekly = Number(r?.weekly ?? 0);
       return {

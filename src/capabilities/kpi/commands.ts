@@ -56,11 +56,11 @@ async function kpi(ctx: CommandContext, args: Args) {
     requireRole(ctx, 'manager');
     const people = await teamMembersFor(ctx);
     if (!people.length) return ephemeral(message().text(t('kpi.emptyTeam')).build());
-    const snapshots = await computeKpis(scope, people.map((p) => p.id), periodKind, at, { complete, timezones: new Map(people.map((p) => [p.id, p.timezone])) });
+    const snapshots = await computeKpis(scope, people.map((p) => p.id), periodKind, at, { complete, timezones: new Map(people.map((p) => [p.id, p.timezone])), joinedAt: new Map(people.map((p) => [p.id, p.createdAt])) });
     return ephemeral(teamTable(t, people, snapshots, t(`kpi.period.${periodKind}`)));
   }
   requireCanActOn(ctx, target);
-  const snapshot = (await computeKpis(scope, [target.id], periodKind, at, { complete, timezones: new Map([[target.id, target.timezone]]) })).get(target.id)!;
+  const snapshot = (await computeKpis(scope, [target.id], periodKind, at, { complete, timezones: new Map([[target.id, target.timezone]]), joinedAt: new Map([[target.id, target.createdAt]]) })).get(target.id)!;
   return ephemeral(kpiCard(t, target, snapshot));
 }
 

@@ -72,6 +72,8 @@ export interface ComputeOptions {
   currency?: string;
   /** Member time zones when the caller already has them (saves one statement). */
   timezones?: Map<number, string>;
+  /** When members joined, with `timezones`: reports are not expected before someone joined. */
+  joinedAt?: Map<number, Date>;
   /** The period containing `at` is over: measure it as of its end (no pace, full share). */
   complete?: boolean;
 }
@@ -118,12 +120,13 @@ function monthBounds(period: Period, kind: KpiPeriodKind): MemberPeriods['months
   };
 }
 
-function weeksEndedIn(period: Period, asOf: Date, timezone: string): number {
-  // Weekly reports are due when their week ends; count the weeks that ended inside the period by asOf.
+function weeksEndedIn(period: Period, asOf: Date, timezone: string, joinedAt?: Date): number {
+  // Weekly reports are due when their week ends; count the weeks that ended inside the period by
+  // asOf, and (for newcomers) after the member joined.
   let count = 0;
   let week = periodContaining('week', period.start, timezone);
   for (let i = 0; i < 20 && week.end <= asOf; i += 1) {
-    if (week.end > period.start && week.end <= period.end) count += 1;
+    if (week.end > period.start && week.end <= period.end && (!joinedAt || week.end > joinedAt)) count += 1;
     week = periodContaining('week', week.end, timezone);
   }
   return count;
@@ -276,9 +279,9 @@ export async function computeKpis(scope: Scope, memberIds: number[], periodKind:
   const result = new Map<number, KpiSnapshot>();
   const ids = [...new Set(memberIds)];
   if (!ids.length) return result;
-  const people = options.timezones && ids.every((id) => options.timezones!.has(id))
-    ? ids.map((id) => ({ id, timezone: options.timezones!.get(id)! }))
-    : await scope.db.select({ id: members.id, timezone: members.timezone }).from(members)
+  const people: Array<{ id: number; timezone: string; createdAt?: Date }> = options.timezones && ids.every((id) => options.timezones!.has(id))
+    ? ids.map((id) => ({ id, timezone: options.timezones!.get(id)!, createdAt: options.joinedAt?.get(id) }))
+    : await scope.db.select({ id: members.id, timezone: members.timezone, createdAt: members.createdAt }).from(members)
       .where(and(eq(members.workspaceId, scope.workspaceId), inArray(members.id, ids)));
   if (!people.length) return result;
   // Members in the same zone share their periods: compute each zone once.
@@ -286,7 +289,9 @@ export async function computeKpis(scope: Scope, memberIds: number[], periodKind:
   const params = people.map((p) => {
     let zone = byZone.get(p.timezone);
     if (!zone) { zone = periodsFor(0, p.timezone, periodKind, at, options.complete); byZone.set(p.timezone, zone); }
-    return { ...zone, memberId: p.id };
+    const joinedLate = p.createdAt && p.createdAt > zone.period.start;
+    const expectedReports = joinedLate ? weeksEndedIn(zone.period, zone.asOf, p.timezone, p.createdAt) : zone.expectedReports;
+    return { ...zone, memberId: p.id, expectedReports };
   });
   const ws = scope.workspaceId;
   const db = scope.db;
