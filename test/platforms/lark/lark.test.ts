@@ -218,6 +218,17 @@ describe.each(DATABASE_KINDS)('Lark / Feishu platform (%s)', (kind) => {
     expect(sent.some((m) => m.receiveId === WANG)).toBe(true);
   });
 
+  it('an admin makes a group the team channel; kudos given in a p2p chat are then posted there', async () => {
+    await send(messageEvent(LARK, { tenantKey: ACME, chatId: GROUP, chatType: 'group', openId: WANG, text: '@_user_1 管理 频道', mentions: [{ key: '@_user_1', openId: BOT, name: 'KAM Bot' }] }));
+    await deliver();
+    const mark = fake.sent.length;
+    await say({ openId: MEI, text: '表扬 @_user_1 客户资料整理得很清楚', mentions: [{ key: '@_user_1', openId: WANG, name: '王丽' }] });
+    await deliver();
+    const toGroup = newSince(mark).filter((m) => m.receiveIdType === 'chat_id' && m.receiveId === GROUP);
+    expect(toGroup).toHaveLength(1);
+    expect(toGroup[0]!.text).toContain('客户资料整理得很清楚');
+  });
+
   it('welcomes a group when the bot is added, and a person when they open a p2p chat', async () => {
     const mark = fake.sent.length;
     await send(botAddedEvent(LARK, { tenantKey: ACME, chatId: 'oc_new_group_000000000000000001', operatorOpenId: WANG, name: '华东销售群' }));
