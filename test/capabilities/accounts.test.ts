@@ -6,6 +6,7 @@ import { members } from '../../db/schema/members.ts';
 import { workspaces } from '../../db/schema/workspaces.ts';
 import { DATABASE_KINDS } from '../support/db.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import { addSecondTeam } from '../support/teams.ts';
 
 async function accountCount(t: TestApp): Promise<number> {
   const [row] = await t.database.db.select({ n: sql<number>`count(*)::int` }).from(accounts);
@@ -26,11 +27,7 @@ describe.each(DATABASE_KINDS)('accounts (%s)', (kind) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp(kind);
-    // A second team: li manages zoe. wang (admin) still leads mei and tom.
-    await t.say('li', 'hello');
-    await t.say('zoe', 'hello');
-    await t.say('wang', '/kam team role @li manager');
-    await t.say('li', '/kam team add @zoe');
+    await addSecondTeam(t);
   });
   afterAll(async () => { await t?.close(); });
 

@@ -7,7 +7,7 @@ import { workspaces } from '../../db/schema/workspaces.ts';
 import { DATABASE_KINDS } from '../support/db.ts';
 import { startTestApp, type ConsoleResponse, type TestApp } from '../support/app.ts';
 import { accountId, lastTouch, touchCount } from '../support/records.ts';
-
+import { addSecondTeam } from '../support/teams.ts';
 
 function buttons(response: ConsoleResponse) {
   return response.replies.flatMap((r) => r.message?.blocks.flatMap((b) => b.buttons ?? []) ?? []);
@@ -19,10 +19,7 @@ describe.each(DATABASE_KINDS)('client touches (%s)', (kind) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp(kind);
-    await t.say('li', 'hello');
-    await t.say('zoe', 'hello');
-    await t.say('wang', '/kam team role @li manager');
-    await t.say('li', '/kam team add @zoe');
+    await addSecondTeam(t);
     await t.say('li', '/kam account add Initech tier=B assistant=@zoe');
   });
   afterAll(async () => { await t?.close(); });
