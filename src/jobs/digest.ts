@@ -3,8 +3,8 @@ import { buildDigests } from '../capabilities/digest/service.ts';
 import { digestMessage } from '../capabilities/digest/views.ts';
 import { groupBy } from '../capabilities/meetings/service.ts';
 import { addDays, weekdayOf } from '../lib/time.ts';
-import { findDueMembers, isoWeekKey, memberSubject } from './due.ts';
-import { isWorkingDay, loadTeamCalendar } from './meeting-prompts.ts';
+import { findDueMembers, isoWeekKey, isWorkingDay, memberSubject } from './due.ts';
+import { loadTeamCalendar } from './meeting-prompts.ts';
 import { finishRun, type JobRunWrite } from './runs.ts';
 import type { JobContext, JobDefinition, JobRunOptions, JobRunReport } from './types.ts';
 

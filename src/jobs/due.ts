@@ -184,12 +184,17 @@ export async function workingDays(db: Db, datesByWorkspace: Map<number, Set<stri
   return result;
 }
 
+/** True unless the workspace calendar says the date is a day off; unknown dates: Monday-Friday. */
+export function isWorkingDay(days: Map<string, boolean> | undefined, date: string): boolean {
+  return days?.get(date) ?? weekdayOf(date) <= 5;
+}
+
 /** The working day before `date` for a workspace (looks back up to 10 days). */
 export function previousWorkingDay(days: Map<string, boolean> | undefined, date: string): string {
   const window = dateWindow(date);
   for (let back = 1; back < window.length; back += 1) {
     const d = window[back]!;
-    if (days?.get(d) ?? weekdayOf(d) <= 5) return d;
+    if (isWorkingDay(days, d)) return d;
   }
   return window[1]!;
 }

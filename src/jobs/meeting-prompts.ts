@@ -3,7 +3,7 @@ import type { Role } from '../../db/schema/members.ts';
 import { meetingSlotFrom, nextMeeting, PROMPT_LOCAL_MINUTES, type MeetingRef, type MeetingSlot } from '../capabilities/meetings/service.ts';
 import { formatWhen, promptMessage } from '../capabilities/meetings/views.ts';
 import { addDays, localDate, zonedTimeToInstant } from '../lib/time.ts';
-import { findDueMembers, loadScheduleMembers, memberSubject, previousWorkingDay, workingDays, type ScheduleMember } from './due.ts';
+import { findDueMembers, isWorkingDay, loadScheduleMembers, memberSubject, previousWorkingDay, workingDays, type ScheduleMember } from './due.ts';
 import { commitJobRuns, type JobRunWrite } from './runs.ts';
 import type { JobContext, JobDefinition, JobRunOptions, JobRunReport, PreviewMessage } from './types.ts';
 
@@ -30,14 +30,6 @@ export async function loadTeamCalendar(db: Db, now: Date, options: { workspaceId
   const byWorkspace = new Map<number, Set<string>>();
   for (const lead of leads) byWorkspace.set(lead.workspaceId, new Set(window));
   return { leads: new Map(leads.map((l) => [l.memberId, l])), days: await workingDays(db, byWorkspace, now) };
-}
-
-/** True unless the workspace calendar says the date is a day off (weekends, holidays). */
-export function isWorkingDay(days: Map<string, boolean> | undefined, date: string): boolean {
-  const known = days?.get(date);
-  if (known !== undefined) return known;
-  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return weekday !== 0 && weekday !== 6;
 }
 
 /**
