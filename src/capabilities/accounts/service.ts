@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNotNull, isNull, max, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, max, sql } from 'drizzle-orm';
 import { accounts, type Account, type Tier } from '../../../db/schema/accounts.ts';
 import { feedback, type Feedback } from '../../../db/schema/feedback.ts';
 import type { Member } from '../../../db/schema/members.ts';
@@ -6,6 +6,17 @@ import { touches, type Touch } from '../../../db/schema/touches.ts';
 import type { Scope } from '../../chat/context.ts';
 import { daysBetween, localDate } from '../../lib/time.ts';
 import { visibleAccountsWhere } from './lookup.ts';
+
+/**
+ * The last touch time of the row's account, for selects from `accounts`. A correlated max per
+ * account reads one entry of touches_workspace_account_time_idx each, instead of aggregating the
+ * workspace's whole touch history. Qualified by hand: drizzle drops table names in single-table
+ * selects, which would make "id" bind to touches.id inside the subquery.
+ */
+function lastTouchAtSql(scope: Scope) {
+  return sql<Date | null>`(select max(lt.occurred_at) from touches lt
+    where lt.workspace_id = ${scope.workspaceId} and lt.account_id = "accounts"."id")`.mapWith(touches.occurredAt);
+}
 
 /** Limits that commands validate against (and views mention). */
 export const ACCOUNT_LIMITS = { nameLength: 120, notesLength: 1000, minCadence: 1, maxCadence: 365 } as const;
@@ -67,17 +78,20 @@ export const accountService = {
    * most overdue first. One query for the lot.
    */
   async listWithStatus(scope: Scope, viewer: Member): Promise<AccountStatus[]> {
-    // A correlated max per account reads one entry of touches_workspace_account_time_idx each,
-    // instead of aggregating the workspace's whole touch history.
-    // Qualified by hand: drizzle drops table names in single-table selects, which would make
-    // "id" bind to touches.id inside the subquery.
-    const lastAt = sql<Date | null>`(select max(lt.occurred_at) from touches lt
-      where lt.workspace_id = ${scope.workspaceId} and lt.account_id = "accounts"."id")`.mapWith(touches.occurredAt);
-    const rows = await scope.db.select({ account: accounts, lastAt }).from(accounts)
+    const rows = await scope.db.select({ account: accounts, lastAt: lastTouchAtSql(scope) }).from(accounts)
       .where(and(eq(accounts.workspaceId, scope.workspaceId), isNull(accounts.archivedAt), visibleAccountsWhere(scope, viewer)));
     return rows
       .map((r) => touchStatus(r.account, r.lastAt ? new Date(r.lastAt) : null, scope.now, viewer.timezone))
       .sort((a, b) => b.overdueBy - a.overdueBy || a.account.name.localeCompare(b.account.name));
+  },
+
+  /** Active accounts assigned to the given assistants, each with its last touch, in one query. */
+  async assignedWithLastTouch(scope: Scope, assistantIds: readonly number[]): Promise<Array<{ account: Account; lastAt: Date | null }>> {
+    if (!assistantIds.length) return [];
+    const rows = await scope.db.select({ account: accounts, lastAt: lastTouchAtSql(scope) }).from(accounts)
+      .where(and(eq(accounts.workspaceId, scope.workspaceId), isNull(accounts.archivedAt), inArray(accounts.assistantId, [...assistantIds])))
+      .orderBy(asc(accounts.tier), asc(accounts.name));
+    return rows.map((r) => ({ account: r.account, lastAt: r.lastAt ? new Date(r.lastAt) : null }));
   },
 
   /** Details for one account: last 5 touches, last 5 feedback items, open next steps. */

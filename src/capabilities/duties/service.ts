@@ -1,8 +1,8 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import { queryRows } from '../../../db/client.ts';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import { duties, dutyDefaults, type Duty, type DutyArea, type DutyCadence } from '../../../db/schema/duties.ts';
 import type { Scope } from '../../chat/context.ts';
 import type { Translator } from '../../chat/i18n/index.ts';
+import { accountService } from '../accounts/service.ts';
 
 export const MAX_DESCRIPTION = 300;
 
@@ -101,15 +101,7 @@ export const dutiesService = {
 
   /** Accounts assigned to the member with their last touch, in one statement. */
   async accountCadences(scope: Scope, memberId: number): Promise<AccountCadence[]> {
-    const rows = await queryRows<{ id: number; name: string; tier: string; cadence_days: number; last_at: string | Date | null }>(scope.db, sql`
-      select a.id, a.name, a.tier, a.cadence_days, lt.last_at
-      from accounts a
-      left join lateral (
-        select max(t.occurred_at) as last_at from touches t
-        where t.workspace_id = ${scope.workspaceId} and t.account_id = a.id and t.occurred_at <= ${scope.now.toISOString()}::timestamptz
-      ) lt on true
-      where a.workspace_id = ${scope.workspaceId} and a.assistant_id = ${memberId} and a.archived_at is null
-      order by a.tier, a.name`);
-    return rows.map((r) => ({ id: Number(r.id), name: r.name, tier: r.tier, cadenceDays: Number(r.cadence_days), lastTouchAt: r.last_at ? new Date(r.last_at) : null }));
+    const rows = await accountService.assignedWithLastTouch(scope, [memberId]);
+    return rows.map(({ account: a, lastAt }) => ({ id: a.id, name: a.name, tier: a.tier, cadenceDays: a.cadenceDays, lastTouchAt: lastAt }));
   },
 };

@@ -1,8 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import { queryRows, sql } from '../../../db/client.ts';
+import type { Account } from '../../../db/schema/accounts.ts';
 import { members, type Member } from '../../../db/schema/members.ts';
 import type { Scope } from '../../chat/context.ts';
 import { periodContaining, type Period } from '../../lib/time.ts';
+import { accountService } from '../accounts/service.ts';
 import { computeKpis, type KpiSnapshot } from '../kpi/service.ts';
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -39,27 +41,13 @@ export interface TeamLine {
 
 const asDate = (v: unknown): Date | null => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(String(v)));
 
-/** Accounts of the given assistants with their last touch, one query. */
-async function accountsWithLastTouch(scope: Scope, assistantIds: number[]) {
-  if (!assistantIds.length) return [];
-  return queryRows<{ id: number; name: string; tier: string; cadence_days: number; assistant_id: number; last_at: unknown }>(scope.db, sql`
-    select a.id::int as id, a.name, a.tier, a.cadence_days::int as cadence_days, a.assistant_id::int as assistant_id, t.last_at
-    from accounts a
-    left join (
-      select account_id, max(occurred_at) as last_at from touches
-      where workspace_id = ${scope.workspaceId} group by account_id
-    ) t on t.account_id = a.id
-    where a.workspace_id = ${scope.workspaceId} and a.archived_at is null
-      and a.assistant_id in (${sql.join(assistantIds.map((id) => sql`${id}`), sql`, `)})`);
-}
-
-function classify(row: { id: number; name: string; tier: string; cadence_days: number; last_at: unknown }, now: Date): DueAccount | undefined {
-  const last = asDate(row.last_at);
-  if (!last) return { id: row.id, name: row.name, tier: row.tier, cadenceDays: row.cadence_days, lastTouchAt: null, dueAt: null, overdueDays: 0, status: 'never' };
-  const dueAt = new Date(last.getTime() + row.cadence_days * DAY_MS);
+function classify({ account: a, lastAt: last }: { account: Account; lastAt: Date | null }, now: Date): DueAccount | undefined {
+  const base = { id: a.id, name: a.name, tier: a.tier, cadenceDays: a.cadenceDays, lastTouchAt: last };
+  if (!last) return { ...base, dueAt: null, overdueDays: 0, status: 'never' };
+  const dueAt = new Date(last.getTime() + a.cadenceDays * DAY_MS);
   const diff = now.getTime() - dueAt.getTime();
-  if (diff > 0) return { id: row.id, name: row.name, tier: row.tier, cadenceDays: row.cadence_days, lastTouchAt: last, dueAt, overdueDays: Math.max(1, Math.floor(diff / DAY_MS)), status: 'overdue' };
-  if (-diff <= DUE_SOON_DAYS * DAY_MS) return { id: row.id, name: row.name, tier: row.tier, cadenceDays: row.cadence_days, lastTouchAt: last, dueAt, overdueDays: 0, status: 'soon' };
+  if (diff > 0) return { ...base, dueAt, overdueDays: Math.max(1, Math.floor(diff / DAY_MS)), status: 'overdue' };
+  if (-diff <= DUE_SOON_DAYS * DAY_MS) return { ...base, dueAt, overdueDays: 0, status: 'soon' };
   return undefined;
 }
 
@@ -82,7 +70,7 @@ async function openComplaintRows(scope: Scope, memberIds: number[]) {
 export const homeService = {
   /** An assistant's accounts that are overdue, never touched, or due within two days. */
   async dueAccounts(scope: Scope, assistantId: number): Promise<DueAccount[]> {
-    const rows = await accountsWithLastTouch(scope, [assistantId]);
+    const rows = await accountService.assignedWithLastTouch(scope, [assistantId]);
     return rows.map((r) => classify(r, scope.now)).filter((d): d is DueAccount => !!d)
       .sort((a, b) => ORDER[a.status] - ORDER[b.status] || b.overdueDays - a.overdueDays || (a.dueAt?.getTime() ?? 0) - (b.dueAt?.getTime() ?? 0));
   },
@@ -111,13 +99,13 @@ export const homeService = {
     const ids = team.map((m) => m.id);
     const [kpis, accounts, complaints] = [
       await computeKpis(scope, ids, 'month', scope.now),
-      await accountsWithLastTouch(scope, ids),
+      await accountService.assignedWithLastTouch(scope, ids),
       await openComplaintRows(scope, ids),
     ];
     const overdue = new Map<number, number>();
     for (const row of accounts) {
       const due = classify(row, scope.now);
-      if (due && due.status !== 'soon') overdue.set(row.assistant_id, (overdue.get(row.assistant_id) ?? 0) + 1);
+      if (due && due.status !== 'soon') overdue.set(row.account.assistantId!, (overdue.get(row.account.assistantId!) ?? 0) + 1);
     }
     const open = new Map<number, number>();
     for (const row of complaints) open.set(row.owner_id, (open.get(row.owner_id) ?? 0) + 1);
