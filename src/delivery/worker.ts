@@ -64,6 +64,11 @@ export function backoffMs(attempts: number): number {
   return Math.min(MAX_BACKOFF_MS, 5_000 * 2 ** Math.max(0, attempts - 1));
 }
 
+/** Renders a <@m:ID> mention as "@Name" from loaded people ("@someone" for an unknown id). */
+export function mentionByName(people: Map<number, Person>): (memberId: number) => string {
+  return (id) => `@${people.get(id)?.displayName ?? 'someone'}`;
+}
+
 /** Loads people (members) by id within a workspace. */
 export async function loadPeople(database: Database['db'], workspaceId: number, ids: number[]): Promise<Map<number, Person>> {
   if (!ids.length) return new Map();

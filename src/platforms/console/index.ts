@@ -8,7 +8,7 @@ import { workspaces } from '../../../db/schema/workspaces.ts';
 import { toPlainText } from '../../chat/message.ts';
 import type { InboundBody, Outcome } from '../../chat/runtime.ts';
 import { readBody, sendJson, type HttpRoute } from '../../server.ts';
-import type { Person } from '../../delivery/worker.ts';
+import { mentionByName, type Person } from '../../delivery/worker.ts';
 import type { PlatformAdapter, PlatformDeps } from '../types.ts';
 import { seedDemoIfEmpty, CONSOLE_WORKSPACE } from './seed.ts';
 import { ConsoleStore, type ConsoleEntry } from './store.ts';
@@ -25,7 +25,7 @@ const formSchema = z.object({
 });
 
 function plain(entryMessage: ConsoleEntry['message'], people: Map<number, Person>): string | undefined {
-  return entryMessage ? toPlainText(entryMessage, (id) => `@${people.get(id)?.displayName ?? 'someone'}`) : undefined;
+  return entryMessage ? toPlainText(entryMessage, mentionByName(people)) : undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Form, FormErrors, FormField } from '../../chat/forms.ts';
 import { toPlainText, type Block, type Button, type Message } from '../../chat/message.ts';
-import type { Person } from '../../delivery/worker.ts';
+import { mentionByName, type Person } from '../../delivery/worker.ts';
 
 /**
  * Neutral messages and forms → Lark messages. Rich messages become interactive cards
@@ -50,7 +50,7 @@ export function cardMarkdown(text: string, people: Map<number, Person>): string 
 
 /** Plain text with mentions shown as @Name (card headers, toasts, summaries). */
 export function plainText(message: Message, people: Map<number, Person>): string {
-  return toPlainText(message, (id) => `@${people.get(id)?.displayName ?? 'someone'}`);
+  return toPlainText(message, mentionByName(people));
 }
 
 function plainLine(text: string, people: Map<number, Person>): string {

@@ -1,7 +1,7 @@
 import type { Form, FormErrors, FormField } from '../../chat/forms.ts';
 import type { Translator } from '../../chat/i18n/index.ts';
 import { replaceMentions, toPlainText, type Block, type Button, type Message } from '../../chat/message.ts';
-import type { Person } from '../../delivery/worker.ts';
+import { mentionByName, type Person } from '../../delivery/worker.ts';
 
 /**
  * Neutral Message → Slack Block Kit, and neutral Form → modal view. Every Slack limit is
@@ -110,7 +110,7 @@ export function toMrkdwn(text: string, people: Map<number, Person>): string {
 
 /** Plain text (headers, buttons, modal labels): markdown markers removed, mentions as names. */
 export function toPlain(text: string, people: Map<number, Person>): string {
-  return replaceMentions(text, (id) => `@${people.get(id)?.displayName ?? 'someone'}`)
+  return replaceMentions(text, mentionByName(people))
     .replace(/\*\*(.+?)\*\*/g, '$1')
     .replace(/`([^`]+)`/g, '$1')
     .replace(/\[([^\]]+)\]\(([^)]+)\)/g, '$1');
@@ -227,7 +227,7 @@ export function renderBlocks(message: Message, context: RenderContext, maxBlocks
 export function renderMessage(message: Message, context: RenderContext): SlackMessage {
   const fallbackSource = message.fallback?.trim()
     ? message.fallback
-    : toPlainText(message, (id) => `@${context.people.get(id)?.displayName ?? 'someone'}`);
+    : toPlainText(message, mentionByName(context.people));
   // The fallback is shown in notifications: mentions render natively, markdown as mrkdwn.
   const text = clip(toMrkdwn(fallbackSource.replace(/\n+/g, ' '), context.people), SLACK_LIMITS.fallbackText) || ' ';
   return { text, blocks: renderBlocks(message, context, SLACK_LIMITS.messageBlocks) };
