@@ -4,7 +4,7 @@ import { greetingLogs, holidayOverrides, type HolidayOverride } from '../../../d
 import { members, type Member } from '../../../db/schema/members.ts';
 import { touches } from '../../../db/schema/touches.ts';
 import type { Scope } from '../../chat/context.ts';
-import { addDays, localDate, weekdayOf } from '../../lib/time.ts';
+import { addDays, daysBetween, localDate, weekdayOf } from '../../lib/time.ts';
 import {
   builtInEntries, builtInEntry, DEFAULT_CALENDARS, FESTIVALS, festivalsBetween, parseCalendars, parseFestival,
   type CalendarId, type Festival,
@@ -176,7 +176,7 @@ export async function greetingRemindersDue(scope: Scope, now: Date = scope.now):
     for (const f of festivalsBetween(today, addDays(today, settings.leadDays), settings.festivals)) {
       candidates.push({
         member, festival: f.festival, festivalDate: f.date, accounts: list,
-        daysLeft: Math.round((Date.parse(f.date) - Date.parse(today)) / 86_400_000),
+        daysLeft: daysBetween(today, f.date),
         dedupeKey: `greeting-reminder:${member.id}:${f.festival}:${f.date}`,
       });
     }

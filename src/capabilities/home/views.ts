@@ -1,7 +1,7 @@
 import type { Member } from '../../../db/schema/members.ts';
 import type { Translator } from '../../chat/i18n/index.ts';
 import { mention, message, type Button, type Message } from '../../chat/message.ts';
-import { localDate, localParts, formatClockTime, type Period } from '../../lib/time.ts';
+import { daysBetween, localDate, localParts, formatClockTime, type Period } from '../../lib/time.ts';
 import type { KpiLine, KpiSnapshot } from '../kpi/service.ts';
 import { HOME_LIST_LIMIT, type DueAccount, type OpenComplaint, type TeamLine } from './service.ts';
 
@@ -60,7 +60,7 @@ function kpiFields(t: Translator, snapshot: KpiSnapshot) {
 function dueLine(t: Translator, d: DueAccount, member: Member, now: Date): string {
   if (d.status === 'never') return t('home.due.never', { name: d.name, tier: d.tier });
   if (d.status === 'overdue') return t('home.due.overdue', { name: d.name, tier: d.tier, days: d.overdueDays, last: localDate(d.lastTouchAt!, member.timezone) });
-  const days = Math.max(0, Math.round((Date.parse(localDate(d.dueAt!, member.timezone)) - Date.parse(localDate(now, member.timezone))) / 86_400_000));
+  const days = Math.max(0, daysBetween(localDate(now, member.timezone), localDate(d.dueAt!, member.timezone)));
   return t('home.due.soon', { name: d.name, tier: d.tier, when: days === 0 ? t('home.due.today') : t('home.due.inDays', { days }) });
 }
 
