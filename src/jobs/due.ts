@@ -324,12 +324,6 @@ export async function findDueMembers(db: Db, spec: DueSpec): Promise<DueResult> 
   return { members: due, workingDays: days };
 }
 
-/** True when a member is on leave on a local date, for one member (commands, previews). */
-export async function isOnLeave(db: Db, workspaceId: number, memberId: number, date: string): Promise<boolean> {
-  const leaves = await leavesBetween(db, date, date, workspaceId);
-  return leaves.get(`${workspaceId}:${memberId}`)?.some((l) => l.from <= date && date <= l.to) ?? false;
-}
-
 /** ISO week label (2026-W49) of a local date. */
 export function isoWeekKey(date: string): string {
   const dt = DateTime.fromISO(date, { zone: 'UTC' });
