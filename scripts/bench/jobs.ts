@@ -265,6 +265,24 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
+/**
+ * Times a job against its hand-written baseline, alternately, ROUNDS rounds each (the machine
+ * may be shared). Each round starts from the same state: the previous round's writes removed.
+ */
+async function timeAgainstBaseline(database: Database, ctx: JobContext, job: JobDefinition, baselineSql: (db: Db) => Promise<number>) {
+  const baseRuns: Array<Measured<number>> = [];
+  const jobRuns: Array<Measured<JobRunReport>> = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    await database.db.execute(sql`truncate bench_baseline_runs, bench_baseline_outbox`);
+    await database.db.execute(sql`delete from job_runs where job = ${job.name}`);
+    await database.db.execute(sql`delete from outbox where dedupe_key like ${`${job.name}:%`}`);
+    baseRuns.push(await measure(database, () => baselineSql(database.db)));
+    jobRuns.push(await measure<JobRunReport>(database, () => job.run(ctx, { now: NOW, force: true })));
+  }
+  const baseMs = baseRuns.map((r) => r.ms);
+  return { baseMs, baseMedian: median(baseMs), messages: baseRuns.at(-1)!.result, jobRuns, jobMedian: median(jobRuns.map((r) => r.ms)) };
+}
+
 /** Runs the job benchmark; prints a table and returns the numbers. */
 export async function run(options: BenchOptions): Promise<Record<string, unknown>> {
   const name = `kam_bench_jobs_${randomBytes(3).toString('hex')}`;
@@ -299,25 +317,12 @@ export async function run(options: BenchOptions): Promise<Record<string, unknown
     await database.db.execute(sql`truncate bench_baseline_runs, bench_baseline_outbox`);
     await database.db.execute(sql`vacuum analyze bench_baseline_runs`);
 
-    // The machine may be shared: time the nudges and the baseline alternately, three rounds each,
-    // and compare medians. Each round starts from the same state (previous round's writes removed).
+    // Compare medians of alternate rounds (see timeAgainstBaseline).
     const nudges = JOBS.find((j) => j.name === 'nudges')!;
-    const baseMs: number[] = [];
-    const nudgeRuns: Array<Measured<JobRunReport>> = [];
-    let base!: Measured<number>;
-    for (let round = 0; round < ROUNDS; round += 1) {
-      await database.db.execute(sql`truncate bench_baseline_runs, bench_baseline_outbox`);
-      await database.db.execute(sql`delete from job_runs where job = 'nudges'`);
-      await database.db.execute(sql`delete from outbox where dedupe_key like 'nudges:%'`);
-      base = await measure(database, () => baseline(database.db));
-      baseMs.push(base.ms);
-      nudgeRuns.push(await measure<JobRunReport>(database, () => nudges.run(ctx, { now: NOW, force: true })));
-    }
-    const baseMedian = median(baseMs);
-    const nudgeMedian = median(nudgeRuns.map((r) => r.ms));
-    process.stdout.write(`baseline (hand-written SQL, nudges): median ${fmt(baseMedian)} ms of ${baseMs.map((m) => fmt(m)).join(' / ')}, ${base.result} messages, 1 statement\n`);
+    const { baseMs, baseMedian, messages, jobRuns: nudgeRuns, jobMedian: nudgeMedian } = await timeAgainstBaseline(database, ctx, nudges, baseline);
+    process.stdout.write(`baseline (hand-written SQL, nudges): median ${fmt(baseMedian)} ms of ${baseMs.map((m) => fmt(m)).join(' / ')}, ${messages} messages, 1 statement\n`);
     process.stdout.write(`nudges job:                         median ${fmt(nudgeMedian)} ms of ${nudgeRuns.map((r) => fmt(r.ms)).join(' / ')}, ratio ${fmt(nudgeMedian / baseMedian, 2)}×\n`);
-    results.baseline = { ms: baseMedian, messages: base.result, rounds: baseMs };
+    results.baseline = { ms: baseMedian, messages, rounds: baseMs };
     results.nudges = { ms: nudgeMedian, rounds: nudgeRuns.map((r) => r.ms), ratio: nudgeMedian / baseMedian };
 
     const rows: Array<Record<string, unknown>> = [];
@@ -335,24 +340,12 @@ export async function run(options: BenchOptions): Promise<Record<string, unknown
         all = { ...nudgeRuns.at(-1)!, ms: nudgeMedian };
         ratio = nudgeMedian / baseMedian;
       } else if (job.name === 'digest') {
-        const digestBase: number[] = [];
-        const digestRuns: Array<Measured<JobRunReport>> = [];
-        let lastBase!: Measured<number>;
-        for (let round = 0; round < ROUNDS; round += 1) {
-          await database.db.execute(sql`truncate bench_baseline_runs, bench_baseline_outbox`);
-          await database.db.execute(sql`delete from job_runs where job = 'digest'`);
-          await database.db.execute(sql`delete from outbox where dedupe_key like 'digest:%'`);
-          lastBase = await measure(database, () => digestBaseline(database.db));
-          digestBase.push(lastBase.ms);
-          digestRuns.push(await measure<JobRunReport>(database, () => job.run(ctx, { now: NOW, force: true })));
-        }
-        const jobMedian = median(digestRuns.map((r) => r.ms));
-        const baseMedianDigest = median(digestBase);
+        const { baseMs: digestBase, baseMedian: baseMedianDigest, messages: digestMessages, jobRuns: digestRuns, jobMedian } = await timeAgainstBaseline(database, ctx, job, digestBaseline);
         all = { ...digestRuns.at(-1)!, ms: jobMedian, peakRssMb: Math.max(...digestRuns.map((r) => r.peakRssMb)) };
         ratio = jobMedian / baseMedianDigest;
-        process.stdout.write(`baseline (hand-written SQL, digest): median ${fmt(baseMedianDigest)} ms of ${digestBase.map((m) => fmt(m)).join(' / ')}, ${lastBase.result} messages, 1 statement; `
+        process.stdout.write(`baseline (hand-written SQL, digest): median ${fmt(baseMedianDigest)} ms of ${digestBase.map((m) => fmt(m)).join(' / ')}, ${digestMessages} messages, 1 statement; `
           + `digest job median ${fmt(jobMedian)} ms of ${digestRuns.map((r) => fmt(r.ms)).join(' / ')}\n`);
-        results.digestBaseline = { ms: baseMedianDigest, messages: lastBase.result, rounds: digestBase };
+        results.digestBaseline = { ms: baseMedianDigest, messages: digestMessages, rounds: digestBase };
       } else {
         all = await measure<JobRunReport>(database, () => job.run(ctx, { now: NOW, force: true }));
       }
