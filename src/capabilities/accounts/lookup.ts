@@ -1,11 +1,12 @@
 import { and, asc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { accounts, type Account } from '../../../db/schema/accounts.ts';
-import { members, type Member } from '../../../db/schema/members.ts';
+import type { Member } from '../../../db/schema/members.ts';
 import type { CommandContext, Scope } from '../../chat/context.ts';
 import { UserError } from '../../chat/errors.ts';
 import { closest } from '../../chat/parser.ts';
 import { canActOn } from '../team/access.ts';
 import { getMember } from '../team/directory.ts';
+import { teamIdsQuery } from '../team/service.ts';
 
 /** An account by id within the scope's workspace. */
 export async function getAccount(scope: Scope, accountId: number): Promise<Account | undefined> {
@@ -69,9 +70,7 @@ export async function resolveAccountArg(ctx: CommandContext, typed: string | und
 export function visibleAccountsWhere(scope: Scope, member: Member): SQL | undefined {
   if (member.role === 'admin') return undefined;
   if (member.role === 'manager') {
-    const team = scope.db.select({ id: members.id }).from(members)
-      .where(and(eq(members.workspaceId, scope.workspaceId), eq(members.managerId, member.id)));
-    return or(eq(accounts.managerId, member.id), inArray(accounts.assistantId, team));
+    return or(eq(accounts.managerId, member.id), inArray(accounts.assistantId, teamIdsQuery(scope, member.id)));
   }
   return eq(accounts.assistantId, member.id);
 }

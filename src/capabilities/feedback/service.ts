@@ -3,6 +3,8 @@ import { accounts, type Account } from '../../../db/schema/accounts.ts';
 import { feedback, type Feedback, type FeedbackCategory } from '../../../db/schema/feedback.ts';
 import { members, type Member } from '../../../db/schema/members.ts';
 import type { Scope } from '../../chat/context.ts';
+import { visibleAccountsWhere } from '../accounts/lookup.ts';
+import { teamIdsQuery } from '../team/service.ts';
 
 /** Limits commands and forms validate against. */
 export const FEEDBACK_LIMITS = { textLength: 2000, noteLength: 2000, minScore: 1, maxScore: 5, listSize: 20 } as const;
@@ -43,9 +45,7 @@ export function needsAlert(row: Pick<Feedback, 'score' | 'isComplaint'>): boolea
 function visibleWhere(scope: Scope, viewer: Member): SQL | undefined {
   if (viewer.role === 'admin') return undefined;
   if (viewer.role === 'manager') {
-    const team = scope.db.select({ id: members.id }).from(members)
-      .where(and(eq(members.workspaceId, scope.workspaceId), eq(members.managerId, viewer.id)));
-    return or(eq(feedback.memberId, viewer.id), inArray(feedback.memberId, team));
+    return or(eq(feedback.memberId, viewer.id), inArray(feedback.memberId, teamIdsQuery(scope, viewer.id)));
   }
   return eq(feedback.memberId, viewer.id);
 }
@@ -143,14 +143,9 @@ export const feedbackService = {
    * or their team holds, an admin every active account.
    */
   async accountsFor(scope: Scope, member: Member): Promise<Account[]> {
-    let where: SQL | undefined;
-    if (member.role === 'manager') {
-      const team = scope.db.select({ id: members.id }).from(members)
-        .where(and(eq(members.workspaceId, scope.workspaceId), eq(members.managerId, member.id)));
-      where = or(eq(accounts.managerId, member.id), eq(accounts.assistantId, member.id), inArray(accounts.assistantId, team));
-    } else if (member.role === 'assistant') {
-      where = eq(accounts.assistantId, member.id);
-    }
+    // The shared visibility rule; a manager may also hold accounts as their assistant.
+    const visible = visibleAccountsWhere(scope, member);
+    const where = member.role === 'manager' ? or(visible, eq(accounts.assistantId, member.id)) : visible;
     return scope.db.select().from(accounts)
       .where(and(eq(accounts.workspaceId, scope.workspaceId), isNull(accounts.archivedAt), where))
       .orderBy(asc(accounts.name)).limit(100);

@@ -2,6 +2,12 @@ import { and, asc, eq } from 'drizzle-orm';
 import { members, type Locale, type Member, type Role } from '../../../db/schema/members.ts';
 import type { Scope } from '../../chat/context.ts';
 
+/** The ids of everyone who reports to a manager, as a subquery for `inArray(column, …)`. */
+export function teamIdsQuery(scope: Scope, managerId: number) {
+  return scope.db.select({ id: members.id }).from(members)
+    .where(and(eq(members.workspaceId, scope.workspaceId), eq(members.managerId, managerId)));
+}
+
 /** Team structure: who reports to whom, roles and personal settings. */
 export const teamService = {
   /** The assistants who report to a manager, by name. */
