@@ -50,7 +50,7 @@ const ACTION_PATTERN = /^\s*(<@m:\d+>|[@＠][^\s:：]+)\s*[:：]?\s*([\s\S]+)$/;
 const DUE_PATTERN = /\s*(?:[(（]\s*(?:due|截止|到期)?\s*[:：]?\s*([^()（）]+?)\s*[)）]|\s(?:due|截止|到期)\s*[:：]?\s*(\S+))\s*$/i;
 
 /** Parses `@owner: task (due 2026-12-05)`; refuses owners outside the team and past dates. */
-async function parseAction(ctx: CommandContext, raw: string): Promise<ActionInput> {
+async function parseAction(ctx: CommandContext, raw: string): Promise<ActionInput & { owner: Member }> {
   const m = raw.match(ACTION_PATTERN);
   if (!m) throw new UserError('meetings.badAction', { value: raw.slice(0, 80) }, USAGE);
   const owner = await resolveMemberArg(ctx, m[1]!.replace(/^＠/, '@'), USAGE);
@@ -68,7 +68,7 @@ async function parseAction(ctx: CommandContext, raw: string): Promise<ActionInpu
   }
   if (!task) throw new UserError('meetings.badAction', { value: raw.slice(0, 80) }, USAGE);
   if (task.length > MAX_TASK_LENGTH) throw new UserError('meetings.taskTooLong', { length: task.length, max: MAX_TASK_LENGTH }, USAGE);
-  return { ownerId: owner.id, task, dueDate };
+  return { ownerId: owner.id, owner, task, dueDate };
 }
 
 async function recordNotes(ctx: CommandContext, args: Args) {
@@ -79,12 +79,13 @@ async function recordNotes(ctx: CommandContext, args: Args) {
   }
   const notes = args.rest();
   if (!notes && !rawActions.length) throw new UserError('meetings.notesOrActionsRequired', {}, USAGE);
-  const items: ActionInput[] = [];
+  const items: Array<ActionInput & { owner: Member }> = [];
   for (const raw of rawActions) items.push(await parseAction(ctx, raw));
+  const ownerOf = new Map(items.map((i) => [i.ownerId, i.owner]));
   const created = await meetingsService.recordNotes(ctx.scope, ctx.member.id, notes, items);
   for (const item of created) {
     if (item.ownerId === ctx.member.id) continue;
-    const owner = await getMember(ctx.scope, item.ownerId);
+    const owner = ownerOf.get(item.ownerId);
     const t2 = ctx.translatorFor(owner?.locale ?? ctx.locale);
     await ctx.outbox.enqueue(ctx.scope, { memberId: item.ownerId }, message()
       .text(t2('meetings.newItemNotice', { manager: mention(ctx.member.id), task: item.task, due: item.dueDate ? t2('meetings.due', { date: item.dueDate }) : t2('meetings.noDue') }))
