@@ -244,10 +244,3 @@ export function topActions(assistants: AssistantDigest[], atRisk: RiskAccount[],
   }
   return scored.sort((x, y) => y.score - x.score).slice(0, 3).map((s) => s.action);
 }
-
-/** The managers whose digest a member may read: themselves (a lead), or any lead for an admin. */
-export async function leadsOf(scope: Scope): Promise<Member[]> {
-  return scope.db.select().from(members).where(and(
-    eq(members.workspaceId, scope.workspaceId), eq(members.active, true), sql`${members.role} in ('manager', 'admin')`,
-  ));
-}

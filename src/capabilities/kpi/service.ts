@@ -403,8 +403,3 @@ export async function computeKpis(scope: Scope, memberIds: number[], periodKind:
 function round1x(v: number | null): number | null {
   return v === null ? null : Math.round(v * 100) / 100;
 }
-
-/** Convenience: one member's snapshot. */
-export async function computeKpi(scope: Scope, memberId: number, periodKind: KpiPeriodKind, at: Date, options: ComputeOptions = {}): Promise<KpiSnapshot | undefined> {
-  return (await computeKpis(scope, [memberId], periodKind, at, options)).get(memberId);
-}

@@ -89,11 +89,6 @@ export function nextMeeting(managerId: number, slot: MeetingSlot, timezone: stri
   throw new Error('unreachable: a weekly slot always occurs within two weeks');
 }
 
-/** The assistant's answer to a prompt question, '' when skipped, undefined when not answered. */
-export function answerOf(prompt: Pick<MeetingPrompt, 'answers'>, q: MeetingQuestion): string | undefined {
-  return prompt.answers[q];
-}
-
 /** The first question the assistant has not answered yet. */
 export function nextQuestion(answers: MeetingAnswers): MeetingQuestion | undefined {
   return MEETING_QUESTIONS.find((q) => answers[q] === undefined);
