@@ -1,6 +1,7 @@
 import type { Form, FormErrors, FormField } from '../../chat/forms.ts';
-import { toPlainText, type Block, type Button, type Message } from '../../chat/message.ts';
+import { replaceMentions, toPlainText, type Block, type Button, type Message } from '../../chat/message.ts';
 import { mentionByName, type Person } from '../../delivery/worker.ts';
+import { escapeAngleBrackets } from '../../lib/text.ts';
 
 /**
  * Neutral messages and forms → Lark messages. Rich messages become interactive cards
@@ -31,19 +32,17 @@ export interface PrerenderedMessage extends Message {
 const MENTION = /<@m:(\d+)>/g;
 const MAX_MARKDOWN = 9_000;
 
-const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
 /** Card markdown from our light markdown: escapes markup, renders mentions as <at id=…>. */
 export function cardMarkdown(text: string, people: Map<number, Person>): string {
   const parts: string[] = [];
   let last = 0;
   for (const m of text.matchAll(MENTION)) {
-    parts.push(escapeHtml(text.slice(last, m.index)));
+    parts.push(escapeAngleBrackets(text.slice(last, m.index)));
     const person = people.get(Number(m[1]));
     parts.push(person ? `<at id=${person.externalId}></at>` : '@someone');
     last = m.index + m[0].length;
   }
-  parts.push(escapeHtml(text.slice(last)));
+  parts.push(escapeAngleBrackets(text.slice(last)));
   // Our _italic_ is Lark's *italic*.
   return parts.join('').replace(/(^|\s)_(.+?)_(?=\s|$)/g, '$1*$2*').slice(0, MAX_MARKDOWN);
 }
@@ -77,7 +76,7 @@ function blockElements(block: Block, people: Map<number, Person>, kind: ChatKind
     case 'divider': return [{ tag: 'hr' }];
     case 'image':
       // Card images need an uploaded img_key; a link keeps the picture one tap away.
-      return /^https?:\/\//.test(block.url) ? [{ tag: 'markdown', content: `🖼️ [${escapeHtml(block.alt || block.url)}](${block.url})` }] : [];
+      return /^https?:\/\//.test(block.url) ? [{ tag: 'markdown', content: `🖼️ [${escapeAngleBrackets(block.alt || block.url)}](${block.url})` }] : [];
     case 'fields': {
       const rows: Record<string, unknown>[] = [];
       for (let i = 0; i < block.fields.length; i += 2) {
@@ -126,15 +125,15 @@ function isPlainLine(message: Message): boolean {
   if (message.blocks.length !== 1) return false;
   const block = message.blocks[0]!;
   if (block.type !== 'text') return false;
-  const withoutMentions = block.text.replace(MENTION, '');
+  const withoutMentions = replaceMentions(block.text, () => '');
   return block.text.length <= 500 && !/\*\*|`|\[[^\]]+\]\(|(^|\n)- |</.test(withoutMentions);
 }
 
 /** A text message body with mentions as <at user_id="ou_…">Name</at>. */
 function renderText(message: Message, people: Map<number, Person>): string {
   const text = (message.blocks[0] as { text: string }).text.replace(/(^|\s)_(.+?)_(?=\s|$)/g, '$1$2');
-  return text.replace(MENTION, (_, id: string) => {
-    const person = people.get(Number(id));
+  return replaceMentions(text, (id) => {
+    const person = people.get(id);
     return person ? `<at user_id="${person.externalId}">${person.displayName.replace(/[<>]/g, '')}</at>` : '@someone';
   });
 }
@@ -165,7 +164,7 @@ function fieldElements(field: FormField, value: string | undefined, error: strin
       });
       break;
     case 'select':
-      out.push({ tag: 'markdown', content: `**${escapeHtml(fieldLabel(field))}**` });
+      out.push({ tag: 'markdown', content: `**${escapeAngleBrackets(fieldLabel(field))}**` });
       out.push({
         tag: 'select_static', name: field.name, required: Boolean(field.required), ...placeholder,
         options: (field.options ?? []).map((o) => ({ text: textTag(o.label), value: o.value })),
@@ -173,22 +172,22 @@ function fieldElements(field: FormField, value: string | undefined, error: strin
       });
       break;
     case 'date':
-      out.push({ tag: 'markdown', content: `**${escapeHtml(fieldLabel(field))}**` });
+      out.push({ tag: 'markdown', content: `**${escapeAngleBrackets(fieldLabel(field))}**` });
       out.push({
         tag: 'date_picker', name: field.name, required: Boolean(field.required), ...placeholder,
         ...(initial && /^\d{4}-\d{2}-\d{2}$/.test(initial) ? { initial_date: initial } : {}),
       });
       break;
     case 'time':
-      out.push({ tag: 'markdown', content: `**${escapeHtml(fieldLabel(field))}**` });
+      out.push({ tag: 'markdown', content: `**${escapeAngleBrackets(fieldLabel(field))}**` });
       out.push({
         tag: 'picker_time', name: field.name, required: Boolean(field.required), ...placeholder,
         ...(initial && /^\d{2}:\d{2}$/.test(initial) ? { initial_time: initial } : {}),
       });
       break;
   }
-  if (field.hint) out.push({ tag: 'markdown', content: escapeHtml(field.hint), text_size: 'notation' });
-  if (error) out.push({ tag: 'markdown', content: `<font color='red'>⚠️ ${escapeHtml(error)}</font>` });
+  if (field.hint) out.push({ tag: 'markdown', content: escapeAngleBrackets(field.hint), text_size: 'notation' });
+  if (error) out.push({ tag: 'markdown', content: `<font color='red'>⚠️ ${escapeAngleBrackets(error)}</font>` });
   return out;
 }
 
@@ -203,11 +202,11 @@ export function renderFormCard(form: Form, options: {
   const errors = options.errors ?? {};
   const elements: Record<string, unknown>[] = [];
   if (options.errorSummary && Object.keys(errors).length) {
-    elements.push({ tag: 'markdown', content: `<font color='red'>${escapeHtml(options.errorSummary)}</font>` });
+    elements.push({ tag: 'markdown', content: `<font color='red'>${escapeAngleBrackets(options.errorSummary)}</font>` });
   }
   const known = new Set(form.fields.map((f) => f.name));
   const stray = Object.entries(errors).filter(([name]) => !known.has(name)).map(([, text]) => text);
-  if (stray.length) elements.push({ tag: 'markdown', content: `<font color='red'>⚠️ ${escapeHtml(stray.join(' '))}</font>` });
+  if (stray.length) elements.push({ tag: 'markdown', content: `<font color='red'>⚠️ ${escapeAngleBrackets(stray.join(' '))}</font>` });
   elements.push({
     tag: 'form',
     name: 'kam_form',

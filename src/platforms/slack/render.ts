@@ -2,6 +2,7 @@ import type { Form, FormErrors, FormField } from '../../chat/forms.ts';
 import type { Translator } from '../../chat/i18n/index.ts';
 import { replaceMentions, toPlainText, type Block, type Button, type Message } from '../../chat/message.ts';
 import { mentionByName, type Person } from '../../delivery/worker.ts';
+import { escapeAngleBrackets } from '../../lib/text.ts';
 
 /**
  * Neutral Message → Slack Block Kit, and neutral Form → modal view. Every Slack limit is
@@ -79,10 +80,6 @@ export function clip(text: string, max: number): string {
   return `${chars.slice(0, max - 1).join('')}…`;
 }
 
-function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 const TOKEN = /<@m:(\d+)>|\[([^\]\n]+)\]\(([^)\s]+)\)/g;
 
 /**
@@ -93,18 +90,18 @@ export function toMrkdwn(text: string, people: Map<number, Person>): string {
   let out = '';
   let last = 0;
   for (const m of text.matchAll(TOKEN)) {
-    out += escapeMrkdwn(text.slice(last, m.index));
+    out += escapeAngleBrackets(text.slice(last, m.index));
     if (m[1] !== undefined) {
       const person = people.get(Number(m[1]));
       out += person ? `<@${person.externalId}>` : '@someone';
     } else {
       const url = m[3]!;
-      const label = escapeMrkdwn(m[2]!).replace(/\|/g, '¦');
+      const label = escapeAngleBrackets(m[2]!).replace(/\|/g, '¦');
       out += /^(https?:|mailto:)/i.test(url) ? `<${url.replace(/[<>|]/g, encodeURIComponent)}|${label}>` : label;
     }
     last = m.index + m[0].length;
   }
-  out += escapeMrkdwn(text.slice(last));
+  out += escapeAngleBrackets(text.slice(last));
   return out.replace(/\*\*([^*\n]+?)\*\*/g, '*$1*');
 }
 
