@@ -3,7 +3,7 @@ import { buildDigests } from '../capabilities/digest/service.ts';
 import { digestMessage } from '../capabilities/digest/views.ts';
 import { groupBy } from '../capabilities/meetings/service.ts';
 import { addDays, weekdayOf } from '../lib/time.ts';
-import { findDueMembers, isoWeekKey, isWorkingDay, memberSubject } from './due.ts';
+import { findDueMembers, intSetting, isoWeekKey, isWorkingDay, memberSubject } from './due.ts';
 import { loadTeamCalendar } from './meeting-prompts.ts';
 import { finishRun, type JobRunWrite } from './runs.ts';
 import type { JobContext, JobDefinition, JobRunOptions, JobRunReport } from './types.ts';
@@ -15,10 +15,6 @@ export const DEFAULT_DIGEST_WEEKDAY = 1;
 export const DEFAULT_DIGEST_MINUTES = 8 * 60 + 30;
 /** Managers per buildDigests + commit (see run). */
 export const DIGEST_BATCH = 100;
-
-function setting(value: unknown, min: number, max: number, fallback: number): number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : fallback;
-}
 
 /**
  * The manager weekly digest: at the start of each manager's week (the workspace digest day and
@@ -33,8 +29,8 @@ async function run(ctx: JobContext, options: JobRunOptions): Promise<JobRunRepor
     job: DIGEST_JOB, now: options.now, graceMinutes: digestJob.graceMinutes, roles: ['manager', 'admin'],
     workspaceId: options.workspaceId, memberId: options.memberId, force: options.force, includeDone: options.dryRun,
     dueTime(member, date) {
-      const weekday = setting(member.workspaceSettings.digestWeekday, 1, 7, DEFAULT_DIGEST_WEEKDAY);
-      const minutes = setting(member.workspaceSettings.digestMinutes, 0, 1439, DEFAULT_DIGEST_MINUTES);
+      const weekday = intSetting(member.workspaceSettings.digestWeekday, 1, 7, DEFAULT_DIGEST_WEEKDAY);
+      const minutes = intSetting(member.workspaceSettings.digestMinutes, 0, 1439, DEFAULT_DIGEST_MINUTES);
       if (options.force) return { minutes, periodKey: isoWeekKey(date) };
       const today = weekdayOf(date);
       if (today < weekday) return null;

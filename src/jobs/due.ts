@@ -330,6 +330,11 @@ export function isoWeekKey(date: string): string {
   return `${dt.weekYear}-W${String(dt.weekNumber).padStart(2, '0')}`;
 }
 
+/** A workspace setting that must be an integer in [min, max]; anything else means `fallback`. */
+export function intSetting(value: unknown, min: number, max: number, fallback: number): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : fallback;
+}
+
 /** Report cadence of a workspace (setting `reportCadence`): daily, weekly or off. Default daily. */
 export function reportCadence(settings: WorkspaceSettings): 'day' | 'week' | 'off' {
   const v = settings.reportCadence;

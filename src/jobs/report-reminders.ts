@@ -1,7 +1,7 @@
 import { queryRows, sql } from '../../db/client.ts';
 import { message } from '../chat/message.ts';
 import { weekdayOf } from '../lib/time.ts';
-import { findDueMembers, isoWeekKey, memberSubject, reportCadence, type DueMember } from './due.ts';
+import { findDueMembers, intSetting, isoWeekKey, memberSubject, reportCadence, type DueMember } from './due.ts';
 import { finishRun, type JobRunWrite } from './runs.ts';
 import type { JobContext, JobDefinition, JobRunOptions, JobRunReport } from './types.ts';
 
@@ -14,8 +14,7 @@ export const DEFAULT_REPORT_REMINDER_WEEKDAY = 5;
 export const REPORT_FORM_ACTION = 'nudge.report';
 
 function reminderMinutes(settings: Record<string, unknown>): number {
-  const v = settings.reportReminderMinutes;
-  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 1440 ? v : DEFAULT_REPORT_REMINDER_MINUTES;
+  return intSetting(settings.reportReminderMinutes, 0, 1439, DEFAULT_REPORT_REMINDER_MINUTES);
 }
 
 /** Builds the reminder for one member (the report kind and period it is about). */
