@@ -5,7 +5,7 @@ import { members, type Locale, type Member } from '../../../db/schema/members.ts
 import type { CommandContext, Outbox, Scope } from '../../chat/context.ts';
 import { CORE_MESSAGES, createTranslator, mergeCatalogs, type Translator } from '../../chat/i18n/index.ts';
 import { createOutbox } from '../../delivery/outbox.ts';
-import { readWorkspaceSettings } from '../holidays/settings.ts';
+import { readWorkspaceSettings } from '../team/settings.ts';
 import { messages } from './i18n.ts';
 import { badgeAnnouncement } from './views.ts';
 

@@ -11,7 +11,7 @@ import { canWorkOnAccount, getAccount } from '../accounts/lookup.ts';
 import { requireRole } from '../team/access.ts';
 import { FESTIVALS, parseCalendars, parseFestival, type Festival } from './calendar.ts';
 import { messages } from './i18n.ts';
-import { mergeWorkspaceSettings } from './settings.ts';
+import { mergeWorkspaceSettings } from '../team/settings.ts';
 import {
   calendarDays, clearDay, greetingRemindersDue, greetingSettings, greetingsLogged, listCalendar, logGreetingTouch,
   setDay, setGreetingSettings, workspaceCalendars,

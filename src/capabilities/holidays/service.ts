@@ -9,7 +9,7 @@ import {
   builtInEntries, builtInEntry, DEFAULT_CALENDARS, FESTIVALS, festivalsBetween, parseCalendars, parseFestival,
   type CalendarId, type Festival,
 } from './calendar.ts';
-import { mergeWorkspaceSettings, readWorkspaceSettings } from './settings.ts';
+import { mergeWorkspaceSettings, readWorkspaceSettings } from '../team/settings.ts';
 
 export type { CalendarId, Festival };
 

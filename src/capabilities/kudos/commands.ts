@@ -6,7 +6,7 @@ import type { Capability, HandlerResult } from '../../chat/registry.ts';
 import { ephemeral, publicReply, type Reply } from '../../chat/reply.ts';
 import { localDate, periodContaining, type PeriodKind } from '../../lib/time.ts';
 import { checkBadges } from '../badges/service.ts';
-import { readWorkspaceSettings } from '../holidays/settings.ts';
+import { readWorkspaceSettings } from '../team/settings.ts';
 import { looksLikeMember, requireRole, resolveMemberArg } from '../team/access.ts';
 import { messages } from './i18n.ts';
 import { kudosService, MAX_REASON_LENGTH, MAX_WEEKLY_ALLOWANCE, TAG_PATTERN } from './service.ts';

@@ -3,7 +3,7 @@ import { kudos, kudosValues, type Kudos, type KudosValue } from '../../../db/sch
 import { members, type Member } from '../../../db/schema/members.ts';
 import type { Scope } from '../../chat/context.ts';
 import { periodContaining, type Period } from '../../lib/time.ts';
-import { mergeWorkspaceSettings, readWorkspaceSettings } from '../holidays/settings.ts';
+import { mergeWorkspaceSettings, readWorkspaceSettings } from '../team/settings.ts';
 
 /** Value tags every workspace starts with (admins add or remove their own). */
 export const DEFAULT_VALUE_TAGS = ['customer-first', 'teamwork', 'ownership'] as const;

@@ -10,7 +10,7 @@ import { JOBS } from '../../jobs/catalog.ts';
 import { NUDGE_ACTIONS, snoozeUntil } from '../../jobs/nudges.ts';
 import type { JobContext } from '../../jobs/types.ts';
 import { daysBetween, formatClockTime, localDate, parseClockTime, parseUserDate } from '../../lib/time.ts';
-import { mergeWorkspaceSettings, readWorkspaceSettings } from '../holidays/settings.ts';
+import { mergeWorkspaceSettings, readWorkspaceSettings } from '../team/settings.ts';
 import { reportService } from '../reports/service.ts';
 import { reportForm } from '../reports/views.ts';
 import { getMember } from '../team/directory.ts';
