@@ -98,7 +98,7 @@ export function homeView(t: Translator, data: HomeData): Message {
     b.divider().text(t('home.complaints.title', { count: data.complaints.length }));
     b.text(data.complaints.length
       ? listWithMore(t, data.complaints.map((c) => t('home.complaints.line', {
-        account: c.account, text: c.text.replace(/\s+/g, ' ').slice(0, 80), status: t(`home.complaints.status.${c.status}`), date: localDate(c.receivedAt, member.timezone),
+        account: c.account, text: c.text.replace(/\s+/g, ' ').slice(0, 80), status: t(`accounts.complaintStatus.${c.status}`), date: localDate(c.receivedAt, member.timezone),
       })))
       : t('home.complaints.none'));
   }
