@@ -3,7 +3,7 @@ import type { Locale } from '../../db/schema/members.ts';
 import type { WorkspaceSettings } from '../../db/schema/workspaces.ts';
 import { recognitionMessage, recordRecognitions, weekOf, weeklyWins, workspaceHabits } from '../capabilities/digest/recognition.ts';
 import { workingDayMap } from '../capabilities/holidays/service.ts';
-import { addDays, localParts, zonedTimeToInstant } from '../lib/time.ts';
+import { addDays, formatClockTime, localParts, zonedTimeToInstant } from '../lib/time.ts';
 import { runsAlreadyDone } from './due.ts';
 import { commitJobRuns } from './runs.ts';
 import type { JobContext, JobDefinition, JobRunOptions, JobRunReport, PreviewMessage } from './types.ts';
@@ -38,7 +38,7 @@ async function run(ctx: JobContext, options: JobRunOptions): Promise<JobRunRepor
     const working = await workingDayMap(scope, dates);
     const lastWorking = dates.toReversed().find((d) => working.get(d));
     if (!lastWorking) continue;
-    const dueAt = zonedTimeToInstant(lastWorking, '16:00', zone)!;
+    const dueAt = zonedTimeToInstant(lastWorking, formatClockTime(RECOGNITION_MINUTES), zone)!;
     const late = options.now.getTime() - dueAt.getTime();
     if (!options.force && (late < 0 || late >= recognitionJob.graceMinutes * 60_000)) continue;
     if (!options.dryRun) {
