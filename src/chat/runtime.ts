@@ -135,7 +135,8 @@ export function createChatRuntime(options: ChatRuntimeOptions): ChatRuntime {
     // bot asked (e.g. a meeting prompt): waiting handlers look first, so "help from legal…" is
     // captured, while a bare "help" or any "/kam …" still runs the command.
     const explicit = /^[\s\u3000]*\/?kam(?=[\s\u3000]|$)/i.test(body.text) || tokens.length === 1;
-    if (body.kind === 'message' && !explicit) {
+    // With "/kam" (or one word) they only look when no command matches.
+    if (body.kind === 'message' && (!explicit || !command)) {
       for (const handler of registry.textHandlers) {
         const handled = await handler.handle(ctx, text);
         if (handled !== undefined) return handled;
@@ -148,12 +149,6 @@ export function createChatRuntime(options: ChatRuntimeOptions): ChatRuntime {
       return command.run(ctx, new Args(tokens.slice(1)));
     }
     if (body.kind === 'message') {
-      if (explicit) {
-        for (const handler of registry.textHandlers) {
-          const handled = await handler.handle(ctx, text);
-          if (handled !== undefined) return handled;
-        }
-      }
       const suggestion = closest(name, registry.commandNames(), 1)[0];
       return ephemeral(message().text(t('error.notUnderstood')).context(suggestion ? t('error.didYouMean', { suggestion: `/kam ${suggestion}` }) : '').build());
     }
