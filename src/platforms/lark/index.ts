@@ -76,12 +76,11 @@ export async function createLarkPlatform(deps: PlatformDeps): Promise<PlatformAd
   // ---- people -------------------------------------------------------------------------------
 
   async function known(tenantKey: string, openId: string): Promise<{ workspace?: Workspace; member?: Member }> {
-    const [workspace] = await database.db.select().from(workspaces)
+    // One round trip per event: the tenant's workspace and, when known, the person in it.
+    const [row] = await database.db.select({ workspace: workspaces, member: members }).from(workspaces)
+      .leftJoin(members, and(eq(members.workspaceId, workspaces.id), eq(members.externalId, openId)))
       .where(and(eq(workspaces.platform, 'lark'), eq(workspaces.externalId, tenantKey)));
-    if (!workspace) return {};
-    const [member] = await database.db.select().from(members)
-      .where(and(eq(members.workspaceId, workspace.id), eq(members.externalId, openId)));
-    return { workspace, member };
+    return row ? { workspace: row.workspace, member: row.member ?? undefined } : {};
   }
 
   /**
