@@ -91,4 +91,9 @@ export async function queryRows<T extends Record<string, unknown>>(db: Db, query
   return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
 
+/** An int[] bound as ONE parameter (`= any(...)`), so statement size stays flat however many ids. */
+export function intArray(ids: readonly number[]): SQL {
+  return sql`${`{${ids.join(',')}}`}::int[]`;
+}
+
 export { sql };

@@ -1,6 +1,6 @@
 import { queryRows, sql } from '../../db/client.ts';
 import type { ActionItem } from '../../db/schema/meetings.ts';
-import { groupBy } from '../capabilities/meetings/service.ts';
+import { groupBy } from '../lib/collections.ts';
 import { reminderMessage } from '../capabilities/meetings/views.ts';
 import { findDueMembers, memberSubject } from './due.ts';
 import { finishRun, type JobRunWrite } from './runs.ts';

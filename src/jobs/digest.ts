@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client.ts';
 import { buildDigests } from '../capabilities/digest/service.ts';
 import { digestMessage } from '../capabilities/digest/views.ts';
-import { groupBy } from '../capabilities/meetings/service.ts';
+import { groupBy } from '../lib/collections.ts';
 import { addDays, weekdayOf } from '../lib/time.ts';
 import { findDueMembers, intSetting, isoWeekKey, isWorkingDay, memberSubject } from './due.ts';
 import { loadTeamCalendar } from './meeting-prompts.ts';

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.ts';
-import { AGENDA_LEAD_MINUTES, groupBy, meetingsService, type MeetingRef } from '../capabilities/meetings/service.ts';
+import { AGENDA_LEAD_MINUTES, meetingsService, type MeetingRef } from '../capabilities/meetings/service.ts';
+import { groupBy } from '../lib/collections.ts';
 import { agendaMessage, formatWhen } from '../capabilities/meetings/views.ts';
 import { formatClockTime, weekdayOf, zonedTimeToInstant } from '../lib/time.ts';
 import { findDueMembers, memberSubject } from './due.ts';

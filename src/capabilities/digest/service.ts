@@ -1,11 +1,11 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { queryRows } from '../../../db/client.ts';
+import { intArray, queryRows } from '../../../db/client.ts';
+import { groupBy } from '../../lib/collections.ts';
 import { members, type Member } from '../../../db/schema/members.ts';
 import type { Scope } from '../../chat/context.ts';
 import { addDays, localDate, localParts, periodOffset, weekdayOf, zonedTimeToInstant } from '../../lib/time.ts';
 import { workingDayMap } from '../holidays/service.ts';
 import { computeKpis, type KpiSnapshot } from '../kpi/service.ts';
-import { groupBy, intArray } from '../meetings/service.ts';
 
 /** CSAT below this (average over 90 days) puts an account at risk. */
 export const LOW_CSAT = 3.5;

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm';
-import { queryRows } from '../../../db/client.ts';
+import { intArray, queryRows } from '../../../db/client.ts';
+import { groupBy } from '../../lib/collections.ts';
 import {
   actionItems, meetingNotes, meetingPrompts, MEETING_QUESTIONS,
   type ActionItem, type MeetingAnswers, type MeetingPrompt, type MeetingQuestion,
@@ -31,22 +32,6 @@ export interface MeetingRef {
   /** Local date in the manager's time zone. */
   date: string;
   at: Date;
-}
-
-/** Text values written into `sql` as one parameter each (keeps statement size flat). */
-export function intArray(ids: readonly number[]) {
-  return sql`${`{${ids.join(',')}}`}::int[]`;
-}
-
-/** Groups rows by a key, keeping their order. */
-export function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
-  const out = new Map<K, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const list = out.get(k);
-    if (list) list.push(row); else out.set(k, [row]);
-  }
-  return out;
 }
 
 /** Stored as the meeting weekday when a manager switched the weekly meeting off. */
